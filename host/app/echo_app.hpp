@@ -1,0 +1,14 @@
+// The echo application (wsx-host's default): every message goes back to its
+// sender as it came, text as text and binary as binary. The reply goes
+// through the same extension chain as any message, so a client can check
+// that what it sent survived the round trip (Autobahn-style testing).
+#pragma once
+
+#include "net/server.hpp"
+
+namespace wsx::app {
+
+// Handlers that echo through `server` (which must outlive them).
+[[nodiscard]] ServerHandlers make_echo_handlers(Server& server);
+
+}  // namespace wsx::app

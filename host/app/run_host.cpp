@@ -1,0 +1,95 @@
+#include "app/run_host.hpp"
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/broadcast_app.hpp"
+#include "app/echo_app.hpp"
+#include "config/config_loader.hpp"
+#include "net/server.hpp"
+
+namespace wsx::app {
+
+namespace {
+
+// "plugins: permessage-deflate 1.0.0, other 2.1.0" (or "plugins: none").
+std::string plugin_summary(const plugins::PluginSet& plugins) {
+  std::string text = "plugins: ";
+  if (plugins.empty()) return text + "none";
+  bool first = true;
+  for (const auto& manifest : plugins.manifests()) {
+    if (!first) text += ", ";
+    first = false;
+    text += manifest.name + " " + manifest.version;
+  }
+  return text;
+}
+
+// What SIGHUP does: read the same file again and load its plugins; the new
+// factories and limits replace the old ones. Settings that only a restart
+// can change (address, threads, app, subprotocols) are reported, not applied,
+// and the log level stays as it is (it may come from --log-level).
+ReloadResult reload_from(const config::Config& original, const Logger& logger) {
+  ReloadResult result;
+  try {
+    config::Config fresh = config::load_config(original.file);
+    plugins::PluginSet plugins = plugins::PluginSet::load(fresh, logger);
+    const config::Server& before = original.server;
+    const config::Server& after = fresh.server;
+    if (after.address != before.address || after.port != before.port ||
+        after.io_threads != before.io_threads || after.app != before.app ||
+        after.subprotocols != before.subprotocols) {
+      logger.warning(
+          "reload: address, port, io_threads, app and subprotocols need a restart; "
+          "keeping the running values");
+    }
+    result.factories = plugins.server_factories();
+    result.limits = after.limits;
+    result.summary = plugin_summary(plugins);
+    result.ok = true;
+  } catch (const std::exception& error) {
+    result.ok = false;
+    result.error = error.what();
+  }
+  return result;
+}
+
+}  // namespace
+
+int run_host(const config::Config& config, const plugins::PluginSet& plugins, Logger& logger) {
+  ServerOptions options = ServerOptions::from_config(config.server);
+  options.banner =
+      "app=" + std::string(config::to_string(config.server.app)) + ", " + plugin_summary(plugins);
+  Server server(options, plugins.server_factories(), logger);
+
+  std::optional<BroadcastApp> broadcast;
+  switch (config.server.app) {
+    case config::App::echo:
+      server.set_handlers(make_echo_handlers(server));
+      break;
+    case config::App::broadcast:
+      broadcast.emplace(server);
+      server.set_handlers(broadcast->handlers());
+      break;
+  }
+  if (!config.file.empty()) {
+    server.enable_signal_handling([&config, &logger] { return reload_from(config, logger); });
+  } else {
+    server.enable_signal_handling({});
+  }
+
+  try {
+    server.start();
+  } catch (const std::exception& error) {
+    logger.error("cannot listen on " + config.server.address + ":" +
+                 std::to_string(config.server.port) + ": " + error.what());
+    return 1;
+  }
+  server.run();
+  logger.info("stopped");
+  return 0;
+}
+
+}  // namespace wsx::app

@@ -1,0 +1,118 @@
+// The host's configuration: one typed, validated value built from a TOML file
+// (see config/wsx.toml for every key documented). Plain data, header-only:
+// nothing here parses or does I/O, so host/plugins and host/net use it
+// without linking the TOML reader.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/log.hpp"
+
+namespace wsx::config {
+
+// Where a value came from, for messages ("config/wsx.toml:12:9").
+struct SourcePosition {
+  // The config file as the user named it (not made absolute: messages should
+  // show what the user typed).
+  std::string file;
+  std::uint32_t line = 0;    // 1-based; 0 = unknown
+  std::uint32_t column = 0;  // 1-based; 0 = unknown
+
+  // "file:line:col", or just "file" when the position is unknown.
+  [[nodiscard]] std::string to_string() const {
+    if (line == 0) return file;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
+};
+
+// What the host does with the messages it receives (host/app).
+enum class App { echo, broadcast };
+
+// Per-connection and server-wide resource limits. Sizes are bytes.
+struct Limits {
+  // Largest message accepted after decoding (RFC 6455 section 10.4); a bigger
+  // one closes the connection with 1009.
+  std::uint64_t max_message_size = 16ull << 20;
+  // Outgoing messages are fragmented into frames of at most this payload.
+  std::uint64_t max_frame_size = 1ull << 20;
+  // Connections beyond this are refused at accept time.
+  std::uint64_t max_connections = 10000;
+  // Bytes queued for a slow reader before its connection is closed.
+  std::uint64_t max_send_queue = 4ull << 20;
+  // Time allowed to complete the opening handshake.
+  std::chrono::milliseconds handshake_timeout{5000};
+  // A connection with no traffic for this long is closed; 0 = never.
+  std::chrono::milliseconds idle_timeout{60000};
+  // Send a ping after this much idleness (keepalive); 0 = never.
+  std::chrono::milliseconds ping_interval{0};
+  // Time to wait for the peer's close frame and TCP close (RFC 6455 7.1.1).
+  std::chrono::milliseconds close_timeout{5000};
+};
+
+struct Server {
+  // IP literal or host name to listen on (IPv6 without brackets, e.g. "::1").
+  std::string address = "127.0.0.1";
+  // 0 picks a free port.
+  std::uint16_t port = 9001;
+  std::uint32_t io_threads = 1;
+  App app = App::echo;
+  // Sec-WebSocket-Protocol values the app supports, preferred first
+  // (RFC 6455 section 4.2.2: the server selects one of the client's).
+  std::vector<std::string> subprotocols;
+  LogLevel log_level = LogLevel::info;
+  Limits limits;
+};
+
+// One value of a [[plugin]] params table, with its TOML type kept: the host
+// checks it against the plugin's declared wsx_param_spec before create().
+using PluginParamValue = std::variant<std::string, std::int64_t, bool>;
+
+struct PluginParam {
+  std::string key;
+  PluginParamValue value;
+  SourcePosition where;
+};
+
+struct PluginEntry {
+  // Absolute and normalised; a relative path in the file is resolved
+  // against the folder of the config file.
+  std::filesystem::path path;
+  bool enabled = true;
+  // In the order they appear in the file.
+  std::vector<PluginParam> params;
+  // Position of the `path` value, for messages about this plugin.
+  SourcePosition where;
+};
+
+struct Config {
+  // The config file as named by the user (empty for a default Config).
+  std::string file;
+  Server server;
+  // In file order: negotiation tries factories in this order.
+  std::vector<PluginEntry> plugins;
+};
+
+// "string", "integer" or "boolean".
+[[nodiscard]] inline std::string_view type_name(const PluginParamValue& value) noexcept {
+  switch (value.index()) {
+    case 0:
+      return "string";
+    case 1:
+      return "integer";
+    default:
+      return "boolean";
+  }
+}
+
+// "echo" or "broadcast", as written in the config file.
+[[nodiscard]] constexpr std::string_view to_string(App app) noexcept {
+  return app == App::broadcast ? "broadcast" : "echo";
+}
+
+}  // namespace wsx::config

@@ -1,0 +1,422 @@
+#include "config_loader.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <limits>
+#include <span>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <tuple>
+
+#include "key_suggestion.hpp"
+#include "units.hpp"
+
+namespace wsx::config {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
+constexpr std::array<std::string_view, 7> kServerKeys{
+    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits"};
+constexpr std::array<std::string_view, 8> kLimitsKeys{
+    "max_message_size",  "max_frame_size", "max_connections", "max_send_queue",
+    "handshake_timeout", "idle_timeout",   "ping_interval",   "close_timeout"};
+constexpr std::array<std::string_view, 3> kPluginKeys{"path", "enabled", "params"};
+
+constexpr std::uint32_t kMaxIoThreads = 1024;
+
+// RFC 7230 section 3.2.6 tchar; Sec-WebSocket-Protocol values are tokens
+// (RFC 6455 section 4.1).
+bool is_token(std::string_view text) noexcept {
+  constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           extra.find(c) != std::string_view::npos;
+  });
+}
+
+std::string in_quotes(std::string_view text) {
+  std::string out = "\"";
+  out.append(text);
+  out += '"';
+  return out;
+}
+
+std::string join(std::span<const std::string_view> words) {
+  std::string out;
+  for (std::string_view word : words) {
+    if (!out.empty()) out += ", ";
+    out.append(word);
+  }
+  return out;
+}
+
+// "a string \"x\"", "an integer 5", "a table"... for "got ..." in messages.
+std::string describe(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string " + in_quotes(node.as_string()->get());
+    case toml::node_type::integer:
+      return "an integer " + std::to_string(node.as_integer()->get());
+    case toml::node_type::floating_point: {
+      std::ostringstream text;
+      text << node.as_floating_point()->get();
+      return "a float " + text.str();
+    }
+    case toml::node_type::boolean:
+      return node.as_boolean()->get() ? "a boolean true" : "a boolean false";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+// Walks the parsed document and builds the Config. Every check that fails
+// throws a ConfigError positioned on the offending key or value.
+class Reader {
+ public:
+  Reader(std::string file, fs::path base_dir)
+      : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  Config read(const toml::table& root) {
+    Config config;
+    config.file = file_;
+    check_keys(root, "", kRootKeys);
+    if (const toml::node* server = root.get("server")) {
+      read_server(table_at(*server, "server", "[server]"), config.server);
+    }
+    if (const toml::node* plugins = root.get("plugin")) read_plugins(*plugins, config.plugins);
+    return config;
+  }
+
+  [[nodiscard]] SourcePosition at(const toml::source_region& region) const {
+    return {file_, region.begin.line, region.begin.column};
+  }
+
+ private:
+  [[noreturn]] void fail(const toml::source_region& region, const std::string& message) const {
+    throw ConfigError(at(region), message);
+  }
+
+  // Unknown keys are errors: a typo must not silently fall back to a default.
+  void check_keys(const toml::table& table, std::string_view table_name,
+                  std::span<const std::string_view> known) const {
+    for (auto&& [key, node] : table) {
+      (void)node;
+      const std::string_view name = key.str();
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      std::string message = table_name.empty() ? std::string("unknown top-level key ")
+                                               : std::string(table_name) + ": unknown key ";
+      message += in_quotes(name);
+      if (const auto suggestion = suggest_key(name, known)) {
+        message += " (did you mean " + in_quotes(*suggestion) + "?)";
+      }
+      message += "; valid keys are: " + join(known);
+      fail(key.source(), message);
+    }
+  }
+
+  const toml::table& table_at(const toml::node& node, const std::string& name,
+                              std::string_view how_to_write) const {
+    if (const toml::table* table = node.as_table()) return *table;
+    fail(node.source(),
+         name + ": expected a table (" + std::string(how_to_write) + "), got " + describe(node));
+  }
+
+  std::string string_at(const toml::node& node, const std::string& name,
+                        std::string_view help) const {
+    if (const auto* value = node.as_string()) return value->get();
+    fail(node.source(),
+         name + ": expected a string, got " + describe(node) + "; " + std::string(help));
+  }
+
+  bool bool_at(const toml::node& node, const std::string& name) const {
+    if (const auto* value = node.as_boolean()) return value->get();
+    fail(node.source(), name + ": expected true or false, got " + describe(node));
+  }
+
+  std::int64_t integer_at(const toml::node& node, const std::string& name, std::int64_t min,
+                          std::int64_t max) const {
+    const std::string range =
+        "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+    const auto* value = node.as_integer();
+    if (value == nullptr)
+      fail(node.source(), name + ": expected " + range + ", got " + describe(node));
+    if (value->get() < min || value->get() > max) {
+      fail(node.source(),
+           name + ": " + std::to_string(value->get()) + " is out of range; use " + range);
+    }
+    return value->get();
+  }
+
+  // A TOML integer is a number of bytes; a string carries a unit.
+  std::uint64_t size_at(const toml::node& node, const std::string& name, std::uint64_t min) const {
+    std::optional<std::uint64_t> bytes;
+    if (const auto* integer = node.as_integer()) {
+      if (integer->get() >= 0) bytes = static_cast<std::uint64_t>(integer->get());
+    } else if (const auto* text = node.as_string()) {
+      bytes = parse_size(text->get());
+    } else {
+      fail(node.source(),
+           name + ": expected a size, got " + describe(node) + "; " + std::string(kSizeHelp));
+    }
+    if (!bytes) {
+      const std::string shown = node.is_string() ? in_quotes(node.as_string()->get())
+                                                 : std::to_string(node.as_integer()->get());
+      fail(node.source(), name + ": " + shown + " is not a size; " + std::string(kSizeHelp));
+    }
+    if (*bytes < min) {
+      fail(node.source(), name + ": must be at least " + std::to_string(min) + " byte(s)");
+    }
+    return *bytes;
+  }
+
+  // A TOML integer is a number of seconds; a string carries a unit.
+  std::chrono::milliseconds duration_at(const toml::node& node, const std::string& name,
+                                        bool zero_allowed) const {
+    std::optional<std::chrono::milliseconds> duration;
+    if (const auto* integer = node.as_integer()) {
+      constexpr std::int64_t max_seconds = std::numeric_limits<std::int64_t>::max() / 1000;
+      if (integer->get() >= 0 && integer->get() <= max_seconds) {
+        duration = std::chrono::seconds{integer->get()};
+      }
+    } else if (const auto* text = node.as_string()) {
+      duration = parse_duration(text->get());
+    } else {
+      fail(node.source(), name + ": expected a duration, got " + describe(node) + "; " +
+                              std::string(kDurationHelp));
+    }
+    if (!duration) {
+      const std::string shown = node.is_string() ? in_quotes(node.as_string()->get())
+                                                 : std::to_string(node.as_integer()->get());
+      fail(node.source(),
+           name + ": " + shown + " is not a duration; " + std::string(kDurationHelp));
+    }
+    if (duration->count() == 0 && !zero_allowed) {
+      fail(node.source(), name + ": must be longer than 0 (e.g. \"5s\")");
+    }
+    return *duration;
+  }
+
+  void read_server(const toml::table& table, Server& server) const {
+    check_keys(table, "server", kServerKeys);
+    if (const toml::node* node = table.get("address")) {
+      server.address = string_at(*node, "server.address", R"(e.g. "127.0.0.1" or "::1")");
+      const bool bad =
+          server.address.empty() || server.address.find_first_of(" \t[]") != std::string::npos;
+      if (bad) {
+        fail(node->source(), "server.address: " + in_quotes(server.address) +
+                                 " is not an address; use an IP literal or host name, IPv6 "
+                                 "without brackets (e.g. \"127.0.0.1\", \"::1\", \"localhost\")");
+      }
+    }
+    if (const toml::node* node = table.get("port")) {
+      server.port = static_cast<std::uint16_t>(integer_at(*node, "server.port", 0, 65535));
+    }
+    if (const toml::node* node = table.get("io_threads")) {
+      server.io_threads =
+          static_cast<std::uint32_t>(integer_at(*node, "server.io_threads", 1, kMaxIoThreads));
+    }
+    if (const toml::node* node = table.get("app")) {
+      const std::string app = string_at(*node, "server.app", R"(use "echo" or "broadcast")");
+      if (app == "echo") {
+        server.app = App::echo;
+      } else if (app == "broadcast") {
+        server.app = App::broadcast;
+      } else {
+        fail(node->source(),
+             "server.app: " + in_quotes(app) + R"( is not an app; use "echo" or "broadcast")");
+      }
+    }
+    if (const toml::node* node = table.get("subprotocols"))
+      read_subprotocols(*node, server.subprotocols);
+    if (const toml::node* node = table.get("log_level")) {
+      constexpr std::string_view help = R"(use "debug", "info", "warning", "error" or "off")";
+      const std::string text = string_at(*node, "server.log_level", help);
+      const auto level = parse_log_level(text);
+      if (!level)
+        fail(node->source(),
+             "server.log_level: " + in_quotes(text) + " is not a level; " + std::string(help));
+      server.log_level = *level;
+    }
+    if (const toml::node* node = table.get("limits")) {
+      read_limits(table_at(*node, "server.limits", "[server.limits]"), server.limits);
+    }
+  }
+
+  void read_subprotocols(const toml::node& node, std::vector<std::string>& out) const {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      fail(node.source(),
+           "server.subprotocols: expected an array of strings (e.g. [\"chat.v2\", "
+           "\"chat\"]), got " +
+               describe(node));
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& item = *array->get(i);
+      const std::string name = "server.subprotocols[" + std::to_string(i) + "]";
+      std::string value = string_at(item, name, R"(e.g. "chat")");
+      if (!is_token(value)) {
+        fail(item.source(), name + ": " + in_quotes(value) +
+                                " is not a token (RFC 6455 section 4.1); use letters, digits "
+                                "and !#$%&'*+-.^_`|~ only");
+      }
+      if (std::find(out.begin(), out.end(), value) != out.end()) {
+        fail(item.source(),
+             name + ": " + in_quotes(value) + " is listed twice; list each subprotocol once");
+      }
+      out.push_back(std::move(value));
+    }
+  }
+
+  void read_limits(const toml::table& table, Limits& limits) const {
+    check_keys(table, "server.limits", kLimitsKeys);
+    const auto size = [&](std::string_view key, std::uint64_t& field) {
+      if (const toml::node* node = table.get(key)) {
+        field = size_at(*node, "server.limits." + std::string(key), 1);
+      }
+    };
+    const auto duration = [&](std::string_view key, std::chrono::milliseconds& field,
+                              bool zero_allowed) {
+      if (const toml::node* node = table.get(key)) {
+        field = duration_at(*node, "server.limits." + std::string(key), zero_allowed);
+      }
+    };
+    size("max_message_size", limits.max_message_size);
+    size("max_frame_size", limits.max_frame_size);
+    size("max_send_queue", limits.max_send_queue);
+    if (const toml::node* node = table.get("max_connections")) {
+      limits.max_connections = static_cast<std::uint64_t>(integer_at(
+          *node, "server.limits.max_connections", 1, std::numeric_limits<std::int32_t>::max()));
+    }
+    duration("handshake_timeout", limits.handshake_timeout, false);
+    duration("idle_timeout", limits.idle_timeout, true);
+    duration("ping_interval", limits.ping_interval, true);
+    duration("close_timeout", limits.close_timeout, false);
+  }
+
+  void read_plugins(const toml::node& node, std::vector<PluginEntry>& out) const {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      fail(node.source(), "plugin: expected [[plugin]] entries (an array of tables), got " +
+                              describe(node) + "; write each plugin as a [[plugin]] section");
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string name = "plugin[" + std::to_string(i + 1) + "]";
+      const toml::node& item = *array->get(i);
+      const toml::table* table = item.as_table();
+      if (table == nullptr) {
+        fail(item.source(), name + ": expected a table with a path, got " + describe(item) +
+                                "; write each plugin as a [[plugin]] section");
+      }
+      out.push_back(read_plugin(*table, name));
+    }
+  }
+
+  PluginEntry read_plugin(const toml::table& table, const std::string& name) const {
+    check_keys(table, name, kPluginKeys);
+    PluginEntry entry;
+    const toml::node* path = table.get("path");
+    if (path == nullptr) {
+      fail(table.source(), name +
+                               ": missing required key \"path\"; give the plugin's shared "
+                               "library, absolute or relative to this file's folder");
+    }
+    const std::string text = string_at(*path, name + ".path", R"(e.g. "plugins/x.so")");
+    if (text.empty())
+      fail(path->source(), name + ".path: must not be empty; give the plugin's shared library");
+    entry.path = (base_dir_ / fs::path(text)).lexically_normal();
+    entry.where = at(path->source());
+    if (const toml::node* node = table.get("enabled"))
+      entry.enabled = bool_at(*node, name + ".enabled");
+    if (const toml::node* node = table.get("params")) {
+      read_params(table_at(*node, name + ".params", "[plugin.params]"), name + ".params",
+                  entry.params);
+    }
+    return entry;
+  }
+
+  void read_params(const toml::table& table, const std::string& name,
+                   std::vector<PluginParam>& out) const {
+    for (auto&& [key, node] : table) {
+      PluginParam param;
+      param.key = std::string(key.str());
+      param.where = at(key.source());
+      if (const auto* text = node.as_string()) {
+        param.value = text->get();
+      } else if (const auto* integer = node.as_integer()) {
+        param.value = integer->get();
+      } else if (const auto* boolean = node.as_boolean()) {
+        param.value = boolean->get();
+      } else {
+        fail(node.source(), name + "." + param.key +
+                                ": expected a string, integer or boolean, got " + describe(node));
+      }
+      out.push_back(std::move(param));
+    }
+    // toml::table is ordered by key; the plugin sees its params in file order.
+    std::sort(out.begin(), out.end(), [](const PluginParam& a, const PluginParam& b) {
+      return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+  }
+
+  std::string file_;
+  fs::path base_dir_;
+};
+
+fs::path folder_of(const fs::path& file) {
+  std::error_code error;
+  fs::path absolute = fs::absolute(file, error);
+  if (error) absolute = file;
+  return absolute.lexically_normal().parent_path();
+}
+
+}  // namespace
+
+Config parse_config(std::string_view toml_text, const fs::path& file) {
+  const std::string file_name = file.string();
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, file_name);
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    throw ConfigError({file_name, begin.line, begin.column},
+                      "invalid TOML: " + std::string(error.description()));
+  }
+  return Reader(file_name, folder_of(file)).read(root);
+}
+
+Config load_config(const fs::path& file) {
+  const std::string file_name = file.string();
+  std::error_code error;
+  if (!fs::exists(file, error)) {
+    throw ConfigError({file_name, 0, 0}, "config file does not exist; pass --config FILE");
+  }
+  if (fs::is_directory(file, error)) {
+    throw ConfigError({file_name, 0, 0}, "is a directory, not a config file; pass --config FILE");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError({file_name, 0, 0}, "cannot open the config file for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError({file_name, 0, 0}, "cannot read the config file");
+  return parse_config(text.str(), file);
+}
+
+}  // namespace wsx::config

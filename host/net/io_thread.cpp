@@ -1,0 +1,60 @@
+#include "net/io_thread.hpp"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "net/session.hpp"
+
+namespace wsx::net {
+
+IoThread::IoThread(std::uint32_t index, std::chrono::milliseconds tick,
+                   std::shared_ptr<const ServerSettings> settings, const Logger& logger)
+    : index_(index),
+      logger_(logger),
+      // Hint 1: exactly one thread runs this context, so Asio may skip
+      // some internal locking.
+      io_(1),
+      executor_(io_.get_executor()),
+      work_(std::in_place, io_.get_executor()),
+      read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReadBufferSize)),
+      wheel_(io_, tick),
+      settings_(std::move(settings)) {}
+
+IoThread::~IoThread() {
+  join();
+  // Connections still here (the server is destroyed without a graceful stop)
+  // are dropped before the io_context they are registered with goes away.
+  sessions_.clear();
+}
+
+void IoThread::start_thread() {
+  thread_ = std::thread([this] { run_here(); });
+}
+
+void IoThread::run_here() {
+  // Sessions catch their own errors; this is the last line of defence so
+  // that one failing handler cannot take the thread (and its connections)
+  // down. Each pass runs at least one handler, so the loop makes progress.
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& error) {
+      logger_.error("I/O thread " + std::to_string(index_) + ": " + error.what());
+    } catch (...) {
+      logger_.error("I/O thread " + std::to_string(index_) + ": unknown exception");
+    }
+  }
+}
+
+void IoThread::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void IoThread::finish() noexcept {
+  wheel_.shutdown();
+  work_.reset();
+}
+
+}  // namespace wsx::net

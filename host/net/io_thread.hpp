@@ -1,0 +1,88 @@
+// One I/O thread of a Server: its io_context, the connections it owns, the
+// read buffer they share and the timer wheel that times them out.
+//
+// Why per-thread: a connection is only ever touched by its own thread, so the
+// per-message path takes no lock (uWebSockets' model). Why a shared read
+// buffer: an idle connection then holds no read memory at all; a session
+// waits for readability (async_wait) and reads into this buffer only when
+// bytes are there, and the core keeps just an incomplete frame's tail.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <thread>
+
+#include "core/log.hpp"
+#include "net/server_settings.hpp"
+#include "net/slot_table.hpp"
+#include "net/timer_wheel.hpp"
+
+namespace wsx::net {
+
+class Session;
+
+class IoThread {
+ public:
+  // 64 KiB: large enough that one read drains most bursts, small enough to
+  // stay in L2 cache.
+  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+
+  // `logger` reports exceptions that escape a handler (the loop goes on).
+  IoThread(std::uint32_t index, std::chrono::milliseconds tick,
+           std::shared_ptr<const ServerSettings> settings, const Logger& logger);
+  ~IoThread();
+  IoThread(const IoThread&) = delete;
+  IoThread& operator=(const IoThread&) = delete;
+
+  [[nodiscard]] std::uint32_t index() const noexcept { return index_; }
+  [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
+  [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
+    return {read_buffer_.get(), kReadBufferSize};
+  }
+  [[nodiscard]] TimerWheel& wheel() noexcept { return wheel_; }
+  [[nodiscard]] SlotTable<Session>& sessions() noexcept { return sessions_; }
+  [[nodiscard]] bool running_here() const noexcept { return executor_.running_in_this_thread(); }
+
+  // The settings new connections of this thread use. Replaced (on this
+  // thread) by a reload; connections keep the snapshot they started with.
+  [[nodiscard]] const std::shared_ptr<const ServerSettings>& settings() const noexcept {
+    return settings_;
+  }
+  void set_settings(std::shared_ptr<const ServerSettings> settings) noexcept {
+    settings_ = std::move(settings);
+  }
+
+  // Runs the io_context on a new std::thread (threads 1..N-1) or on the
+  // caller's thread (thread 0, from Server::run()).
+  void start_thread();
+  void run_here();
+  void join();
+
+  // Lets run() return once the remaining handlers finish: drops the work
+  // guard and stops the wheel. Call on this thread when it has no sessions.
+  void finish() noexcept;
+  [[nodiscard]] bool finished() const noexcept { return !work_.has_value(); }
+
+ private:
+  std::uint32_t index_;
+  const Logger& logger_;
+  boost::asio::io_context io_;
+  boost::asio::io_context::executor_type executor_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
+  TimerWheel wheel_;
+  std::shared_ptr<const ServerSettings> settings_;
+  // Declared last: sessions go first on destruction, while the io_context
+  // and wheel they are registered with still exist.
+  SlotTable<Session> sessions_;
+  std::thread thread_;
+};
+
+}  // namespace wsx::net

@@ -1,0 +1,22 @@
+// The part of a server's configuration that a reload may replace: the
+// extension factories and the limits. Immutable once built and shared by
+// pointer, so an I/O thread swaps one pointer to pick up a reload while its
+// open connections keep the snapshot (and the plugin libraries) they began with.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/extension_factory.hpp"
+#include "core/handshake_server.hpp"
+
+namespace wsx::net {
+
+struct ServerSettings {
+  // Server-role factories in negotiation order.
+  core::FactoryList factories;
+  config::Limits limits;
+  // Sec-WebSocket-Protocol values (server preference first) and the request
+  // head limit, built once instead of for every handshake.
+  core::ServerHandshakeOptions handshake;
+};
+
+}  // namespace wsx::net

@@ -1,0 +1,178 @@
+// Session: construction, reading, and the core's events. See session.hpp.
+#include "net/session_internal.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "net/endpoint_text.hpp"
+#include "net/io_thread.hpp"
+
+namespace wsx::net {
+
+Session::Session(ServerContext& server, IoThread& thread, Key key, Socket socket, bool over_limit)
+    : server_(server),
+      thread_(thread),
+      socket_(std::move(socket)),
+      handshake_(std::make_unique<HandshakeData>()),
+      opened_at_(std::chrono::steady_clock::now()),
+      key_(key) {
+  handshake_->over_limit = over_limit;
+  boost::system::error_code ignored;
+  // Reads and writes never block the thread: a would-block result means
+  // "wait for readiness" (see on_readable and flush).
+  socket_.non_blocking(true, ignored);
+  // Frames are written whole, one gathered write per batch; Nagle's delay
+  // would only add latency to small messages.
+  socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  peer_ = socket_.remote_endpoint(ignored);
+  TimerWheel& wheel = thread_.wheel();
+  last_input_tick_ = wheel.now_tick();
+  phase_deadline_tick_ =
+      last_input_tick_ + wheel.to_ticks(thread_.settings()->limits.handshake_timeout);
+  schedule_next_timeout();
+}
+
+Session::~Session() = default;
+
+ConnectionHandle Session::handle() const noexcept {
+  return {thread_.index(), key_.slot, key_.generation};
+}
+
+bool Session::is_open() const noexcept {
+  return phase_ == Phase::open && connection_ && connection_->state() == core::State::open;
+}
+
+void Session::start() {
+  // The request may already be in the socket, and its readiness edge may
+  // have been reported before we waited for it: try a read first.
+  on_readable();
+}
+
+// --- Reading ------------------------------------------------------------------
+
+void Session::wait_readable() {
+  if (read_pending_ || phase_ == Phase::closed) return;
+  read_pending_ = true;
+  socket_.async_wait(Socket::wait_read, [this](const boost::system::error_code& error) {
+    read_pending_ = false;
+    if (phase_ == Phase::closed) {
+      maybe_reap();
+      return;
+    }
+    if (error) {
+      handle_eof();
+      return;
+    }
+    on_readable();
+  });
+}
+
+void Session::resume_reading() {
+  // Posted, never inline: resuming may deliver messages, and the caller may
+  // be inside another connection's callback.
+  boost::asio::post(thread_.io(), [thread = &thread_, key = key_] {
+    if (Session* session = thread->sessions().find(key)) session->on_readable();
+  });
+}
+
+void Session::on_readable() {
+  try {
+    for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
+      if (phase_ == Phase::closed || paused_ || read_pending_) return;
+      const std::span<std::uint8_t> buffer = thread_.read_buffer();
+      boost::system::error_code error;
+      const std::size_t n =
+          socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), error);
+      if (would_block(error)) {
+        wait_readable();
+        return;
+      }
+      if (error) {  // eof, reset
+        handle_eof();
+        return;
+      }
+      last_input_tick_ = thread_.wheel().now_tick();
+      ping_sent_ = false;
+      if (shrunk_) {
+        shrunk_ = false;
+        if (!scheduled()) schedule_next_timeout();
+      }
+      if (!handle_input(buffer.first(n))) return;
+      // A short read emptied the socket. Epoll readiness is edge-triggered,
+      // but any byte arriving after this read raises a new edge, which the
+      // wait armed here will see (this thread polls only after we return).
+      if (n < buffer.size()) {
+        wait_readable();
+        return;
+      }
+    }
+    resume_reading();
+  } catch (const std::exception& error) {
+    in_receive_ = false;
+    server_.logger().error("connection error peer=" + peer_text() + ": " + error.what());
+    abort();
+  }
+}
+
+bool Session::handle_input(std::span<std::uint8_t> bytes) {
+  switch (phase_) {
+    case Phase::handshake:
+      handle_handshake_bytes(bytes);
+      break;
+    case Phase::open: {
+      in_receive_ = true;
+      connection_->receive(bytes, *this);
+      in_receive_ = false;
+      flush();
+      // Back-pressure: the peer is not reading what we produce; stop
+      // producing (its messages are what the application answers) until the
+      // queue drains below half (flush() resumes).
+      if (phase_ == Phase::open && pending_bytes() >= thread_.settings()->limits.max_send_queue) {
+        paused_ = true;
+      }
+      break;
+    }
+    case Phase::rejecting:
+    case Phase::lingering:
+      break;  // discarded: nothing more is owed to the peer
+    case Phase::closed:
+      return false;
+  }
+  return phase_ != Phase::closed && !paused_;
+}
+
+void Session::handle_eof() {
+  if (phase_ == Phase::open) {
+    connection_->receive_eof();
+    // No Close frame came first: RFC 6455 section 7.1.5 calls this 1006.
+    record_close(core::close_code::abnormal_closure, "connection lost");
+  }
+  close_socket();
+  maybe_reap();
+}
+
+// --- core::ConnectionHandler --------------------------------------------------
+
+void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+  call_application("on_message", [&] {
+    if (server_.handlers().on_message)
+      server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
+  });
+}
+
+void Session::on_close(std::uint16_t code, std::string_view reason) {
+  record_close(code, reason);
+}
+
+void Session::on_protocol_error(std::uint16_t code, std::string_view reason) {
+  server_.logger().write_lazy(LogLevel::warning, [&] {
+    return "protocol error peer=" + peer_text() + " code=" + std::to_string(code) +
+           " reason=" + log_quoted(reason);
+  });
+  record_close(code, reason);
+}
+
+std::string Session::peer_text() const {
+  return endpoint_text(peer_);
+}
+
+}  // namespace wsx::net

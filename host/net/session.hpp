@@ -1,0 +1,168 @@
+// One accepted socket, from the opening handshake to the TCP close, driving a
+// sans-I/O core::Connection (DESIGN.md, "One message, end to end").
+//
+// Memory is the design constraint (an idle connection costs about 1 KiB of
+// the server's memory in all; tests/unit/net/idle_memory_test.cpp measures it):
+//  - no read buffer of its own: it waits for readability (async_wait) and
+//    reads into its I/O thread's shared buffer; the core keeps only the tail
+//    of an incomplete frame;
+//  - writes go straight to the socket (non-blocking); only what the kernel
+//    would not take stays queued in the core, and a write-readiness wait is
+//    armed only then;
+//  - no timer of its own: one entry in the thread's TimerWheel;
+//  - handshake-only state (request bytes, response) lives on the heap and is
+//    freed once the connection is open.
+//
+// Lifetime: owned by its IoThread's SlotTable; destroyed by a posted "reap"
+// once the socket is closed and no operation of its own is outstanding.
+// Every completion handler captures `this` only while such an operation is
+// pending; posted continuations look the session up by key instead.
+// Threading: everything runs on the owning I/O thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/connection.hpp"
+#include "core/connection_handler.hpp"
+#include "net/connection_handle.hpp"
+#include "net/server_handlers.hpp"
+#include "net/slot_table.hpp"
+#include "net/timer_wheel.hpp"
+
+namespace wsx::net {
+
+class IoThread;
+class ServerContext;
+
+// A socket bound to one io_context's executor: smaller than one carrying the
+// type-erased any_io_executor.
+using Socket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+class Session final : public TimerEntry, private core::ConnectionHandler {
+ public:
+  using Key = SlotTable<Session>::Key;
+
+  // `over_limit`: the server is at max_connections; answer the request with
+  // 503 instead of upgrading.
+  Session(ServerContext& server, IoThread& thread, Key key, Socket socket, bool over_limit);
+  ~Session() override;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Begins reading the opening handshake.
+  void start();
+
+  [[nodiscard]] ConnectionHandle handle() const noexcept;
+  [[nodiscard]] bool is_open() const noexcept;
+
+  // The application's operations (see wsx::Server for their contracts).
+  SendResult send(MessageType type, std::span<const std::uint8_t> payload);
+  SendResult close(std::uint16_t code, std::string_view reason);
+
+  // Server shutdown: an open connection gets Close 1001 "going away" and
+  // close_timeout to answer; one still in its handshake is dropped.
+  void shut_down();
+  // Drops the connection now (second Ctrl-C, server destruction).
+  void abort();
+
+  // Posted continuations find the session by key (it may be gone by then).
+  void resume_reading();
+
+ private:
+  enum class Phase : std::uint8_t {
+    handshake,  // reading the HTTP request
+    rejecting,  // writing an HTTP error response, then closing
+    open,       // WebSocket data phase (core::Connection open or closing)
+    lingering,  // our side shut down (FIN sent); discarding input until EOF
+    closed,     // socket closed; waiting for outstanding operations, then reap
+  };
+  struct HandshakeData;
+  struct CloseRecord;
+
+  // --- Reading ---
+  void wait_readable();
+  void on_readable();
+  // Returns false when reading should stop for now (paused or closed).
+  bool handle_input(std::span<std::uint8_t> bytes);
+  void handle_handshake_bytes(std::span<const std::uint8_t> bytes);
+  void accept_handshake(std::span<std::uint8_t> leftover);
+  void reject_handshake(unsigned status, std::string_view reason, std::string response);
+  void handle_eof();
+
+  // --- Writing ---
+  // Writes whatever is pending without blocking; arms a write-readiness
+  // wait for the rest. Then applies back-pressure and closing rules.
+  void flush();
+  void wait_writable();
+  [[nodiscard]] std::size_t pending_bytes() const noexcept;
+  // The peer does not read what we send: close with 1008 and drop TCP.
+  void drop_slow_peer();
+  void after_flush();
+
+  // --- Closing ---
+  void start_closing(std::uint16_t code, std::string_view reason);
+  void record_close(std::uint16_t code, std::string_view reason);
+  void arm_close_deadline();
+  // Flushes, sends FIN, then waits (bounded) for the peer's FIN.
+  void linger();
+  void close_socket() noexcept;
+  // Tells the application (on_close) and the log, once, from the event loop.
+  void post_close_notice() noexcept;
+  void deliver_close_notice();
+  void maybe_reap();
+  void reap();
+
+  // --- Timers ---
+  void on_timer() override;
+  void schedule_next_timeout();
+  [[nodiscard]] std::chrono::milliseconds tick_delay(std::uint32_t deadline) const noexcept;
+
+  // --- core::ConnectionHandler ---
+  void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  void on_close(std::uint16_t code, std::string_view reason) override;
+  void on_protocol_error(std::uint16_t code, std::string_view reason) override;
+
+  void log_open(const ConnectionInfo& info) const;
+  void log_close() const;
+  [[nodiscard]] std::string peer_text() const;
+  template <class Fn>
+  void call_application(const char* what, Fn&& fn);
+
+  ServerContext& server_;
+  IoThread& thread_;
+  Socket socket_;
+  std::optional<core::Connection> connection_;
+  // Only during the handshake (and a rejection's response).
+  std::unique_ptr<HandshakeData> handshake_;
+  // Set once the outcome of the connection is known (see on_close).
+  std::unique_ptr<CloseRecord> close_record_;
+  boost::asio::ip::tcp::endpoint peer_;
+  std::chrono::steady_clock::time_point opened_at_;
+  Key key_;
+  // Wheel ticks: when the last byte arrived, and the deadline of the
+  // current phase (handshake, our Close, lingering).
+  std::uint32_t last_input_tick_ = 0;
+  std::uint32_t phase_deadline_tick_ = 0;
+  Phase phase_ = Phase::handshake;
+  bool read_pending_ = false;   // an async_wait(read) is outstanding
+  bool write_pending_ = false;  // an async_wait(write) is outstanding
+  bool in_receive_ = false;     // inside connection_->receive(): defer flushes
+  bool paused_ = false;         // back-pressure: not reading until drained
+  bool ping_sent_ = false;      // a keepalive Ping is out since the last input
+  bool shrunk_ = true;          // buffers were given back since the last input
+  bool opened_ = false;         // on_open was delivered: on_close is owed
+  bool close_notice_posted_ = false;
+  bool reap_posted_ = false;
+};
+
+}  // namespace wsx::net

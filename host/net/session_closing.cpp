@@ -1,0 +1,154 @@
+// Session: the closing handshake (RFC 6455 section 7), the lingering TCP
+// close, the close notice to the application, and the final reap.
+#include "net/session_internal.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <memory>
+#include <string>
+
+#include "net/io_thread.hpp"
+
+namespace wsx::net {
+
+void Session::start_closing(std::uint16_t code, std::string_view reason) {
+  if (phase_ != Phase::open || !connection_->close(code, reason)) return;
+  record_close(code, reason);
+  flush();
+}
+
+void Session::shut_down() {
+  switch (phase_) {
+    case Phase::handshake:
+      close_socket();
+      maybe_reap();
+      break;
+    case Phase::open:
+      start_closing(core::close_code::going_away, "going away");
+      break;
+    default:
+      break;  // already closing, bounded by close_timeout
+  }
+}
+
+void Session::abort() {
+  record_close(core::close_code::abnormal_closure, "dropped");
+  close_socket();
+  maybe_reap();
+}
+
+void Session::record_close(std::uint16_t code, std::string_view reason) {
+  // The first outcome is the one reported (a Close we sent stays the reason
+  // even if the peer then drops TCP without answering).
+  if (close_record_) return;
+  close_record_ = std::make_unique<CloseRecord>(CloseRecord{code, std::string(reason)});
+  // The connection just left OPEN (we sent Close, the peer did, or it
+  // failed): the rest of the closing handshake gets close_timeout (7.1.1).
+  if (phase_ == Phase::open) arm_close_deadline();
+}
+
+void Session::arm_close_deadline() {
+  TimerWheel& wheel = thread_.wheel();
+  phase_deadline_tick_ =
+      wheel.now_tick() + wheel.to_ticks(thread_.settings()->limits.close_timeout);
+  schedule_next_timeout();
+}
+
+void Session::linger() {
+  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
+  phase_ = Phase::lingering;
+  // The WebSocket is closed; only TCP's teardown is left, which the
+  // application need not wait for.
+  post_close_notice();
+  handshake_.reset();
+  boost::system::error_code error;
+  // Send FIN but keep reading: closing with unread input would make the
+  // kernel answer with RST, which can destroy our last frame (or HTTP
+  // response) before the peer reads it.
+  socket_.shutdown(Socket::shutdown_send, error);
+  if (error) {
+    close_socket();
+    maybe_reap();
+    return;
+  }
+  if (connection_) connection_->shrink_when_idle();
+  arm_close_deadline();
+  if (paused_) {
+    paused_ = false;
+    resume_reading();
+  }
+}
+
+void Session::close_socket() noexcept {
+  if (phase_ == Phase::closed) return;
+  phase_ = Phase::closed;
+  boost::system::error_code ignored;
+  socket_.close(ignored);  // outstanding waits complete with operation_aborted
+  TimerWheel::cancel(*this);
+  post_close_notice();
+}
+
+void Session::post_close_notice() noexcept {
+  if (!opened_ || close_notice_posted_) return;
+  close_notice_posted_ = true;
+  // Posted: the caller may be in the middle of an application callback
+  // (e.g. iterating its connections while sending), which must not see
+  // on_close re-enter.
+  try {
+    boost::asio::post(thread_.io(), [thread = &thread_, key = key_] {
+      if (Session* session = thread->sessions().find(key)) session->deliver_close_notice();
+    });
+  } catch (...) {
+    // Out of memory: reap() delivers the notice instead.
+  }
+}
+
+void Session::deliver_close_notice() {
+  if (!opened_) return;
+  opened_ = false;
+  log_close();
+  const CloseRecord fallback{core::close_code::abnormal_closure, "connection lost"};
+  const CloseRecord& record = close_record_ ? *close_record_ : fallback;
+  call_application("on_close", [&] {
+    if (server_.handlers().on_close)
+      server_.handlers().on_close(handle(), record.code, record.reason);
+  });
+}
+
+void Session::maybe_reap() {
+  if (phase_ != Phase::closed || read_pending_ || write_pending_ || reap_posted_) return;
+  reap_posted_ = true;
+  // Posted, like the close notice (posted earlier, so delivered first).
+  boost::asio::post(thread_.io(), [thread = &thread_, key = key_] {
+    if (Session* session = thread->sessions().find(key)) session->reap();
+  });
+}
+
+void Session::reap() {
+  ServerContext& server = server_;
+  IoThread& thread = thread_;
+  if (opened_) {
+    deliver_close_notice();
+  } else if (!close_notice_posted_) {
+    server.logger().write_lazy(LogLevel::debug, [&] {
+      return "disconnect peer=" + peer_text() + " (no WebSocket opened)";
+    });
+  }
+  server.release_connection();
+  thread.sessions().erase(key_);  // destroys *this
+  server.maybe_finish(thread);
+}
+
+void Session::log_close() const {
+  server_.logger().write_lazy(LogLevel::info, [&] {
+    const std::uint16_t code =
+        close_record_ ? close_record_->code : core::close_code::abnormal_closure;
+    const std::string_view reason = close_record_ ? std::string_view(close_record_->reason)
+                                                  : std::string_view("connection lost");
+    return "close peer=" + peer_text() + " code=" + std::to_string(code) +
+           " reason=" + log_quoted(reason) +
+           " duration=" + duration_text(std::chrono::steady_clock::now() - opened_at_);
+  });
+}
+
+}  // namespace wsx::net

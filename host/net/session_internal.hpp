@@ -1,0 +1,64 @@
+// Pieces shared by the files that implement Session (session*.cpp):
+// the handshake and close records, small log helpers, and the wrapper that
+// keeps an application's exception from escaping into the event loop.
+// Internal to host/net.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/error.hpp>
+
+#include "core/close_status.hpp"
+#include "net/log_fields.hpp"
+#include "net/server_context.hpp"
+#include "net/session.hpp"
+
+namespace wsx::net {
+
+// Reads per readiness event before yielding to the thread's other
+// connections: a peer that keeps its socket full cannot starve them.
+inline constexpr int kMaxReadsPerWakeup = 4;
+
+// How long a connection must be quiet before its buffers are given back.
+// Long enough that a busy connection keeps its warm buffers (DESIGN.md: no
+// allocation per frame once warm), short enough that idle memory stays low.
+inline constexpr std::chrono::milliseconds kShrinkDelay{1000};
+
+[[nodiscard]] inline bool would_block(const boost::system::error_code& error) noexcept {
+  return error == boost::asio::error::would_block || error == boost::asio::error::try_again;
+}
+
+struct Session::HandshakeData {
+  // Everything received so far (the core parses the head from its start).
+  std::string received;
+  // The 101 or error response, and how much of it was written.
+  std::string response;
+  std::size_t written = 0;
+  bool over_limit = false;
+};
+
+struct Session::CloseRecord {
+  std::uint16_t code = core::close_code::abnormal_closure;
+  std::string reason;
+};
+
+template <class Fn>
+void Session::call_application(const char* what, Fn&& fn) {
+  try {
+    std::forward<Fn>(fn)();
+  } catch (const std::exception& error) {
+    server_.logger().error(std::string("application error in ") + what + " peer=" + peer_text() +
+                           ": " + error.what());
+    start_closing(core::close_code::internal_error, "internal error");
+  } catch (...) {
+    server_.logger().error(std::string("application error in ") + what + " peer=" + peer_text());
+    start_closing(core::close_code::internal_error, "internal error");
+  }
+}
+
+}  // namespace wsx::net

@@ -1,0 +1,137 @@
+#include "per_message_deflate.hpp"
+
+#include <utility>
+
+#include "plugin.hpp"
+
+namespace wsx::pmd {
+namespace {
+
+bool is_control(std::uint8_t opcode) noexcept {
+  return (opcode & 0x8u) != 0;
+}
+bool starts_message(std::uint8_t opcode) noexcept {
+  return opcode == WSX_OPCODE_TEXT || opcode == WSX_OPCODE_BINARY;
+}
+bool has_rsv1(std::uint8_t rsv) noexcept {
+  return (rsv & WSX_RSV1) != 0;
+}
+std::uint8_t without_rsv1(std::uint8_t rsv) noexcept {
+  return static_cast<std::uint8_t>(rsv & ~WSX_RSV1);
+}
+
+DeflaterSettings deflater_settings(const ConnectionSettings& settings,
+                                   const DeflateConfig& config) noexcept {
+  return {settings.outgoing.window_bits, settings.outgoing.no_context_takeover,
+          config.compress_level, config.mem_level};
+}
+
+InflaterSettings inflater_settings(const ConnectionSettings& settings) noexcept {
+  return {settings.incoming.window_bits, settings.incoming.no_context_takeover};
+}
+
+}  // namespace
+
+PerMessageDeflate::PerMessageDeflate(Plugin& plugin, const ConnectionSettings& settings,
+                                     BudgetReservation reservation) noexcept
+    : plugin_(plugin),
+      settings_(settings),
+      reservation_(std::move(reservation)),
+      deflater_(deflater_settings(settings, plugin.config()), plugin.gauge()),
+      inflater_(inflater_settings(settings), plugin.gauge()) {}
+
+const HostServices& PerMessageDeflate::host() const noexcept {
+  return plugin_.host();
+}
+
+bool PerMessageDeflate::should_compress(const wsx_frame& first_frame) {
+  // RFC 7692 §6: compression is chosen per message. A short message whose
+  // size is known (a single frame) is not worth it; a fragmented one is
+  // compressed, since its size is not known yet.
+  if (first_frame.fin != 0 && first_frame.payload.size < plugin_.config().min_size) return false;
+  // Without context takeover the compressor lives only while a message is
+  // being sent, so its memory is taken from the budget per message; when
+  // the budget is spent the message simply goes out uncompressed.
+  if (settings_.outgoing.no_context_takeover) {
+    message_reservation_ = BudgetReservation(
+        plugin_.budget(), Deflater::memory_bound(deflater_settings(settings_, plugin_.config())));
+    return message_reservation_.held();
+  }
+  return true;
+}
+
+wsx_status PerMessageDeflate::encode(const wsx_frame& in, wsx_frame_out& out, wsx_error* error) {
+  const HostServices& host = plugin_.host();
+  // RFC 7692 §6: control frames are never compressed.
+  if (is_control(in.opcode)) return WSX_UNCHANGED;
+
+  bool first_frame = false;
+  if (starts_message(in.opcode)) {
+    outgoing_ = should_compress(in) ? Outgoing::compressing : Outgoing::sending_plain;
+    first_frame = true;
+  } else if (in.opcode != WSX_OPCODE_CONTINUATION) {
+    return WSX_UNCHANGED;  // not a data frame we know; the host rejects it
+  }
+
+  if (outgoing_ != Outgoing::compressing) {
+    out.rsv = without_rsv1(out.rsv);
+    if (in.fin != 0) outgoing_ = Outgoing::between_messages;
+    return WSX_UNCHANGED;
+  }
+
+  HostBuffer payload(host, out.payload);
+  if (auto failure = deflater_.compress(in.payload, in.fin != 0, payload)) {
+    return host.fail(error, failure->close_code, failure->message);
+  }
+  // RFC 7692 §6: RSV1 ("Per-Message Compressed") marks the first frame of a
+  // compressed message and no other.
+  out.rsv = first_frame ? static_cast<std::uint8_t>(out.rsv | WSX_RSV1) : without_rsv1(out.rsv);
+  if (in.fin != 0) {
+    deflater_.end_message();
+    message_reservation_.reset();
+    outgoing_ = Outgoing::between_messages;
+  }
+  return WSX_OK;
+}
+
+wsx_status PerMessageDeflate::decode(const wsx_frame& in, wsx_frame_out& out,
+                                     std::uint64_t max_payload_size, wsx_error* error) {
+  const HostServices& host = plugin_.host();
+  // RFC 7692 §6: "An endpoint MUST NOT set the 'Per-Message Compressed' bit
+  // of control frames and non-first fragments of a data message. An endpoint
+  // receiving such a frame MUST _Fail the WebSocket Connection_."
+  if (is_control(in.opcode)) {
+    if (has_rsv1(in.rsv)) {
+      return host.fail(error, WSX_CLOSE_PROTOCOL_ERROR, "RSV1 set on a control frame");
+    }
+    return WSX_UNCHANGED;
+  }
+  if (in.opcode == WSX_OPCODE_CONTINUATION) {
+    if (has_rsv1(in.rsv)) {
+      return host.fail(error, WSX_CLOSE_PROTOCOL_ERROR, "RSV1 set on a continuation frame");
+    }
+    if (!incoming_compressed_) return WSX_UNCHANGED;
+  } else if (starts_message(in.opcode)) {
+    // RSV1 on the first frame says whether this message is compressed.
+    incoming_compressed_ = has_rsv1(in.rsv);
+    if (!incoming_compressed_) return WSX_UNCHANGED;
+  } else {
+    if (has_rsv1(in.rsv)) {
+      return host.fail(error, WSX_CLOSE_PROTOCOL_ERROR, "RSV1 set on a frame of unknown opcode");
+    }
+    return WSX_UNCHANGED;
+  }
+
+  out.rsv = without_rsv1(out.rsv);
+  HostBuffer payload(host, out.payload);
+  if (auto failure = inflater_.decompress(in.payload, in.fin != 0, max_payload_size, payload)) {
+    return host.fail(error, failure->close_code, failure->message);
+  }
+  if (in.fin != 0) {
+    inflater_.end_message();
+    incoming_compressed_ = false;
+  }
+  return WSX_OK;
+}
+
+}  // namespace wsx::pmd

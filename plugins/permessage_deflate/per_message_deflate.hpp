@@ -1,0 +1,62 @@
+// One negotiated permessage-deflate extension: what a connection runs on
+// every frame (RFC 7692 §6 and §7.2). Belongs to one connection; never
+// called concurrently (ABI rule 6).
+#pragma once
+
+#include <wsx/extension.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "deflater.hpp"
+#include "host_services.hpp"
+#include "inflater.hpp"
+#include "memory_budget.hpp"
+#include "negotiation.hpp"
+
+namespace wsx::pmd {
+
+class Plugin;
+
+class PerMessageDeflate {
+ public:
+  // `reservation` is this connection's share of the memory budget; it is
+  // given back when the extension is destroyed.
+  PerMessageDeflate(Plugin& plugin, const ConnectionSettings& settings,
+                    BudgetReservation reservation) noexcept;
+  PerMessageDeflate(const PerMessageDeflate&) = delete;
+  PerMessageDeflate& operator=(const PerMessageDeflate&) = delete;
+
+  wsx_status encode(const wsx_frame& in, wsx_frame_out& out, wsx_error* error);
+  wsx_status decode(const wsx_frame& in, wsx_frame_out& out, std::uint64_t max_payload_size,
+                    wsx_error* error);
+
+  // The host services of the instance that made this extension.
+  [[nodiscard]] const HostServices& host() const noexcept;
+  [[nodiscard]] const ConnectionSettings& settings() const noexcept { return settings_; }
+  // zlib bytes this connection holds now (both directions).
+  [[nodiscard]] std::size_t zlib_bytes_held() const noexcept {
+    return deflater_.bytes_held() + inflater_.bytes_held();
+  }
+  // Budget bytes held for the whole connection, and for the message being
+  // compressed without context takeover.
+  [[nodiscard]] std::uint64_t reserved_bytes() const noexcept {
+    return reservation_.bytes() + message_reservation_.bytes();
+  }
+
+ private:
+  enum class Outgoing { between_messages, compressing, sending_plain };
+
+  [[nodiscard]] bool should_compress(const wsx_frame& first_frame);
+
+  Plugin& plugin_;
+  ConnectionSettings settings_;
+  BudgetReservation reservation_;
+  BudgetReservation message_reservation_;
+  Deflater deflater_;
+  Inflater inflater_;
+  Outgoing outgoing_ = Outgoing::between_messages;
+  bool incoming_compressed_ = false;
+};
+
+}  // namespace wsx::pmd

@@ -1,0 +1,150 @@
+// DESIGN.md: "nothing on this path allocates per frame once a connection is
+// warm". This binary replaces the global operator new to count allocations
+// (that is why it is a separate executable) and exchanges frames between a
+// client and a server connection, both running an extension chain that
+// rewrites payloads, after a warm-up.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "../test_extensions.hpp"
+#include "core/connection.hpp"
+
+namespace {
+// Counts every allocation of the process while armed. Test-only global state:
+// replacing operator new is inherently process-wide.
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+
+void* counted_allocate(std::size_t size) {
+  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+
+void* operator new(std::size_t size) {
+  return counted_allocate(size);
+}
+void* operator new[](std::size_t size) {
+  return counted_allocate(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace wsx::core {
+namespace {
+
+using test::Behaviour;
+using test::TestExtension;
+
+// Echoes every message without allocating.
+class EchoHandler : public ConnectionHandler {
+ public:
+  explicit EchoHandler(Connection& connection) : connection_(connection) {}
+  void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override {
+    ++messages;
+    if (opcode == WSX_OPCODE_TEXT)
+      connection_.send_text(payload);
+    else
+      connection_.send_binary(payload);
+  }
+  void on_pong(std::span<const std::uint8_t>) override { ++pongs; }
+  void on_protocol_error(std::uint16_t, std::string_view) override { ++errors; }
+  std::size_t messages = 0, pongs = 0, errors = 0;
+
+ private:
+  Connection& connection_;
+};
+
+class CountingHandler : public ConnectionHandler {
+ public:
+  void on_message(std::uint8_t, std::span<const std::uint8_t> payload) override {
+    ++messages;
+    bytes += payload.size();
+  }
+  void on_pong(std::span<const std::uint8_t>) override { ++pongs; }
+  void on_protocol_error(std::uint16_t, std::string_view) override { ++errors; }
+  std::size_t messages = 0, bytes = 0, pongs = 0, errors = 0;
+};
+
+// Moves everything `from` has queued into `to`, as two socket reads (so
+// frames straddle reads and go through the partial-frame path).
+void transfer(Connection& from, Connection& to, ConnectionHandler& handler, std::uint8_t* buffer,
+              std::size_t capacity) {
+  for (int guard = 0; guard < 16; ++guard) {
+    const auto out = from.pending_output();
+    if (out.empty()) return;
+    ASSERT_LE(out.size(), capacity);
+    std::memcpy(buffer, out.data(), out.size());
+    const std::size_t size = out.size();
+    from.consume_output(size);
+    const std::size_t half = size / 2 + 1;
+    to.receive({buffer, std::min(half, size)}, handler);
+    if (half < size) to.receive({buffer + half, size - half}, handler);
+  }
+}
+
+TEST(WarmPath, NoAllocationPerFrameOnceWarm) {
+  TestExtension client_ext;
+  client_ext.name = "tag";
+  client_ext.behaviour = Behaviour::tag;
+  client_ext.tag = 't';
+  client_ext.rsv = WSX_RSV1;
+  TestExtension server_ext = client_ext;
+  ExtensionChain client_chain;
+  client_chain.add(test::make_test_extension(client_ext));
+  ExtensionChain server_chain;
+  server_chain.add(test::make_test_extension(server_ext));
+
+  ConnectionLimits limits;
+  limits.max_frame_size = 64;  // messages of 150 bytes become 3 fragments
+  Connection client(Role::client, std::move(client_chain), limits);
+  Connection server(Role::server, std::move(server_chain), limits);
+  EchoHandler server_handler(server);
+  CountingHandler client_handler;
+
+  std::uint8_t small[20];
+  std::memset(small, 'x', sizeof small);
+  std::uint8_t fragmented[150];
+  std::memset(fragmented, 'y', sizeof fragmented);
+  const std::uint8_t ping[] = {'k', 'a'};
+  std::vector<std::uint8_t> wire(1 << 16);
+
+  const auto round = [&](int i) {
+    client.send_binary(small);
+    client.send_text(std::span<const std::uint8_t>(small, 5 + i % 10));
+    if (i % 10 == 0) client.send_binary(fragmented);
+    if (i % 7 == 0) client.send_ping(ping);
+    transfer(client, server, server_handler, wire.data(), wire.size());
+    transfer(server, client, client_handler, wire.data(), wire.size());
+  };
+
+  for (int i = 0; i < 200; ++i) round(i);  // warm-up: buffers reach their working size
+  const std::size_t warm_messages = client_handler.messages;
+  counting = true;
+  for (int i = 0; i < 1000; ++i) round(i);
+  counting = false;
+
+  EXPECT_EQ(allocations.load(), 0u);
+  EXPECT_EQ(server_handler.errors + client_handler.errors, 0u);
+  EXPECT_EQ(client_handler.messages - warm_messages, 2000u + 100u);
+  EXPECT_GE(client_handler.pongs, 1000u / 7);
+}
+
+}  // namespace
+}  // namespace wsx::core

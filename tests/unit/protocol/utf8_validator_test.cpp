@@ -1,0 +1,166 @@
+// UTF-8 validation (RFC 6455 section 8.1, RFC 3629, Unicode Table 3-7),
+// checked against an independent decoder that computes code points.
+#include <gtest/gtest.h>
+
+#include "core/utf8_validator.hpp"
+#include "test_support.hpp"
+
+namespace wsx::core {
+namespace {
+
+using test::Bytes;
+
+// Decodes code points and applies the definition: shortest form only, no
+// surrogates, nothing above U+10FFFF.
+bool reference_valid(std::span<const std::uint8_t> s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::uint8_t b = s[i];
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    std::uint32_t cp = 0;
+    if ((b & 0xE0) == 0xC0) {
+      length = 2;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      length = 3;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      length = 4;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > s.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    const std::uint32_t shortest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+    if (cp < shortest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += length;
+  }
+  return true;
+}
+
+TEST(Utf8, KnownValidTexts) {
+  for (const char* text : {"", "Hello", "κόσμε", "€", "\xF0\x9F\x98\x80", "\xEF\xBF\xBF",
+                           "\xF4\x8F\xBF\xBF", "\xED\x9F\xBF", "\xEE\x80\x80", "\xC2\x80",
+                           "a longer ASCII text that spans several eight-byte words ......"}) {
+    EXPECT_TRUE(is_valid_utf8(std::string_view(text))) << text;
+  }
+}
+
+TEST(Utf8, KnownInvalidTexts) {
+  for (const char* text : {
+           "\x80",              // lone continuation
+           "\xBF",              // lone continuation
+           "\xC0\xAF",          // overlong '/'
+           "\xC1\xBF",          // overlong
+           "\xE0\x80\xAF",      // overlong 3-byte
+           "\xE0\x9F\xBF",      // overlong 3-byte (U+07FF)
+           "\xF0\x80\x80\xAF",  // overlong 4-byte
+           "\xF0\x8F\xBF\xBF",  // overlong 4-byte (U+FFFF)
+           "\xED\xA0\x80",      // U+D800 surrogate
+           "\xED\xBF\xBF",      // U+DFFF surrogate
+           "\xF4\x90\x80\x80",  // U+110000
+           "\xF5\x80\x80\x80",  // lead byte beyond Unicode
+           "\xFE",
+           "\xFF",
+           "\xC2",          // truncated
+           "\xE2\x82",      // truncated euro sign
+           "\xF0\x9F\x98",  // truncated 4-byte
+           "\xC2\x41",      // continuation missing
+           "Hello\xC0World",
+       }) {
+    EXPECT_FALSE(is_valid_utf8(std::string_view(text)))
+        << testing::PrintToString(std::string(text));
+  }
+}
+
+TEST(Utf8, AgreesWithReferenceOnAllOneAndTwoByteInputs) {
+  for (int a = 0; a < 256; ++a) {
+    const Bytes one{static_cast<std::uint8_t>(a)};
+    ASSERT_EQ(is_valid_utf8(one), reference_valid(one)) << a;
+    for (int b = 0; b < 256; ++b) {
+      const Bytes two{static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b)};
+      ASSERT_EQ(is_valid_utf8(two), reference_valid(two)) << a << " " << b;
+    }
+  }
+}
+
+TEST(Utf8, AgreesWithReferenceOnMultiByteLeads) {
+  // Every 3-byte input with a 3- or 4-byte lead, and every 4-byte input with
+  // a 4-byte lead and the boundary values for the last byte.
+  for (int lead = 0xE0; lead <= 0xF7; ++lead) {
+    for (int b = 0; b < 256; ++b) {
+      for (int c = 0; c < 256; ++c) {
+        const Bytes three{static_cast<std::uint8_t>(lead), static_cast<std::uint8_t>(b),
+                          static_cast<std::uint8_t>(c)};
+        ASSERT_EQ(is_valid_utf8(three), reference_valid(three)) << lead << " " << b << " " << c;
+        if (lead < 0xF0) continue;
+        for (int d : {0x00, 0x7F, 0x80, 0xA5, 0xBF, 0xC0}) {
+          const Bytes four{static_cast<std::uint8_t>(lead), static_cast<std::uint8_t>(b),
+                           static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d)};
+          ASSERT_EQ(is_valid_utf8(four), reference_valid(four));
+        }
+      }
+    }
+  }
+}
+
+TEST(Utf8, SplittingAnywhereGivesTheSameAnswer) {
+  const std::string texts[] = {"κόσμε and € and \xF0\x9F\x98\x80 in a sentence of some length",
+                               "abc\xED\xA0\x80xyz", "plain ascii only, long enough for words",
+                               "ends mid sequence \xE2\x82", "\xF4\x8F\xBF\xBF\xC2\x80"};
+  for (const std::string& text : texts) {
+    const Bytes all = test::bytes_of(text);
+    const bool whole = is_valid_utf8(all);
+    EXPECT_EQ(whole, reference_valid(all));
+    for (std::size_t cut1 = 0; cut1 <= all.size(); ++cut1) {
+      for (std::size_t cut2 = cut1; cut2 <= all.size(); cut2 += 3) {
+        Utf8Validator validator;
+        const std::span<const std::uint8_t> view(all);
+        const bool fed = validator.feed(view.subspan(0, cut1)) &&
+                         validator.feed(view.subspan(cut1, cut2 - cut1)) &&
+                         validator.feed(view.subspan(cut2));
+        ASSERT_EQ(fed && validator.complete(), whole) << text << " " << cut1 << " " << cut2;
+      }
+    }
+  }
+}
+
+TEST(Utf8, FailsFastAtTheFirstBadByte) {
+  Utf8Validator validator;
+  EXPECT_TRUE(validator.feed(std::string_view("valid so far \xE2")));
+  EXPECT_FALSE(validator.complete());                      // mid-character
+  EXPECT_FALSE(validator.feed(std::string_view("\x41")));  // 'A' cannot continue U+20xx
+  EXPECT_TRUE(validator.failed());
+  // Stays failed until reset.
+  EXPECT_FALSE(validator.feed(std::string_view("ok")));
+  validator.reset();
+  EXPECT_TRUE(validator.feed(std::string_view("ok")));
+  EXPECT_TRUE(validator.complete());
+}
+
+TEST(Utf8, SurrogateRefusedAtItsSecondByte) {
+  Utf8Validator validator;
+  EXPECT_TRUE(validator.feed(std::string_view("\xED")));
+  EXPECT_FALSE(validator.feed(std::string_view("\xA0")));
+}
+
+TEST(Utf8, NonAsciiAfterLongAsciiRun) {
+  // The word-at-a-time fast path must hand over to the byte checks.
+  for (std::size_t prefix = 0; prefix < 40; ++prefix) {
+    std::string text(prefix, 'x');
+    EXPECT_TRUE(is_valid_utf8(text + "\xC3\xA9" + std::string(prefix, 'y'))) << prefix;
+    EXPECT_FALSE(is_valid_utf8(text + "\xC3" + std::string(prefix + 1, 'y'))) << prefix;
+    EXPECT_FALSE(is_valid_utf8(text + "\xFF")) << prefix;
+  }
+}
+
+}  // namespace
+}  // namespace wsx::core
