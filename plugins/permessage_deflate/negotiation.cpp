@@ -135,12 +135,13 @@ std::variant<ServerAnswer, Rejection> answer_offer(const DeflateConfig& config,
   }
 
   // §7.1.2.2: the response MUST NOT carry client_max_window_bits unless the
-  // offer did. So a server that must limit the client's window declines an
-  // offer without it. An offered value is the most the client will use;
-  // answering min(value, ours) makes the agreed window explicit. A bare
-  // offer is answered only when we want less than the default 15.
+  // offer did. So a server that requires a smaller client window declines an
+  // offer without it; otherwise the client keeps its 15 bits. An offered
+  // value is the most the client will use; answering min(value, ours) makes
+  // the agreed window explicit. A bare offer is answered only when we want
+  // less than the default 15.
   if (!offer.client_max_window_bits_present) {
-    if (config.client_max_window_bits < kMaxWindowBits) {
+    if (config.client_max_window_bits < kMaxWindowBits && config.require_client_max_window_bits) {
       return Rejection{"client_max_window_bits=" + std::to_string(config.client_max_window_bits) +
                        " is required, and the offer cannot limit the client's window"};
     }

@@ -65,6 +65,14 @@ std::string Plugin::check_zlib() const {
   return {};
 }
 
+ConnectionSettings Plugin::effective_settings(Role role, const Agreement& agreement) const {
+  ConnectionSettings settings = settings_for(role, agreement);
+  // See DeflateConfig::keep_compression_context: dropping our own context
+  // needs no agreement (RFC 7692 §7.1.1.1).
+  if (!config_.keep_compression_context) settings.outgoing.no_context_takeover = true;
+  return settings;
+}
+
 std::uint64_t Plugin::connection_reservation(const ConnectionSettings& settings) const {
   std::uint64_t bytes = Inflater::memory_bound(
       {settings.incoming.window_bits, settings.incoming.no_context_takeover});
@@ -79,12 +87,12 @@ std::uint64_t Plugin::configured_connection_reservation() const {
   const Agreement as_configured{config_.server_no_context_takeover,
                                 config_.client_no_context_takeover, config_.server_max_window_bits,
                                 config_.client_max_window_bits};
-  return connection_reservation(settings_for(Role::server, as_configured));
+  return connection_reservation(effective_settings(Role::server, as_configured));
 }
 
 std::variant<std::unique_ptr<PerMessageDeflate>, std::string> Plugin::make_extension(
     Role role, const Agreement& agreement) {
-  const ConnectionSettings settings = settings_for(role, agreement);
+  const ConnectionSettings settings = effective_settings(role, agreement);
   BudgetReservation reservation(budget_, connection_reservation(settings));
   if (!reservation.held()) return budget_message(budget_);
   host_.log(WSX_LOG_DEBUG,
@@ -135,7 +143,7 @@ wsx_status Plugin::client_offer(wsx_params_out* offer, wsx_error* error) {
   as_offered.client_no_context_takeover = params.client_no_context_takeover;
   as_offered.server_max_window_bits = params.server_max_window_bits.value_or(15);
   as_offered.client_max_window_bits = params.client_max_window_bits.value_or(15);
-  const std::uint64_t needed = connection_reservation(settings_for(Role::client, as_offered));
+  const std::uint64_t needed = connection_reservation(effective_settings(Role::client, as_offered));
   if (!budget_.would_fit(needed)) {
     host_.log(WSX_LOG_INFO, "not offering permessage-deflate: " + budget_message(budget_));
     return host_.decline(error, budget_message(budget_));

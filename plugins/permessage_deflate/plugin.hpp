@@ -44,6 +44,9 @@ class Plugin {
   // every zlib stream it keeps between messages. A compressor that lives
   // only during a message (no context takeover) is reserved per message.
   [[nodiscard]] std::uint64_t connection_reservation(const ConnectionSettings& settings) const;
+  // What a connection runs with for `agreement`: the agreed settings, plus
+  // keep_compression_context applied to what we send.
+  [[nodiscard]] ConnectionSettings effective_settings(Role role, const Agreement& agreement) const;
   // The same for a server connection that gets exactly the configured
   // windows and takeover settings.
   [[nodiscard]] std::uint64_t configured_connection_reservation() const;

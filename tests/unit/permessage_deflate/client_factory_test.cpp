@@ -11,7 +11,7 @@ TEST(ClientFactory, DefaultOfferSaysWeCanLimitOurWindow) {
   TestPlugin plugin;
   const ClientOffer offer = client_offer(plugin);
   ASSERT_EQ(offer.status, WSX_OK);
-  EXPECT_EQ(to_string(offer.params), "client_max_window_bits");
+  EXPECT_EQ(to_string(offer.params), "client_max_window_bits=12");
 }
 
 TEST(ClientFactory, OfferCarriesTheConfiguredRequests) {
@@ -72,8 +72,9 @@ TEST(ClientFactory, FailsWhenAnotherExtensionOwnsRsv1) {
 
 TEST(ClientFactory, ServerAndClientOfThisPluginAgree) {
   TestPlugin server({{"server_max_window_bits", std::int64_t{12}}});
-  TestPlugin client(
-      {{"client_max_window_bits", std::int64_t{10}}, {"server_no_context_takeover", true}});
+  TestPlugin client({{"client_max_window_bits", std::int64_t{10}},
+                     {"server_no_context_takeover", true},
+                     {"keep_compression_context", true}});
   Pair pair = negotiate_pair(server, client);
   ASSERT_TRUE(pair.server && pair.client);
   EXPECT_EQ(pair.server->get().settings().outgoing, pair.client->get().settings().incoming);

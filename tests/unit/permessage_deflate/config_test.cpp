@@ -18,9 +18,11 @@ TEST(Config, DefaultsWhenTheTableIsEmpty) {
   TestPlugin plugin;
   const DeflateConfig& config = plugin.plugin().config();
   EXPECT_EQ(config.server_max_window_bits, 15);
-  EXPECT_EQ(config.client_max_window_bits, 15);
+  EXPECT_EQ(config.client_max_window_bits, 12);
+  EXPECT_FALSE(config.require_client_max_window_bits);
   EXPECT_FALSE(config.server_no_context_takeover);
   EXPECT_FALSE(config.client_no_context_takeover);
+  EXPECT_FALSE(config.keep_compression_context);
   EXPECT_EQ(config.compress_level, 3);
   EXPECT_EQ(config.mem_level, 5);
   EXPECT_EQ(config.min_size, 64u);
@@ -161,12 +163,14 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
         reinterpret_cast<const void*>(def.destroy_extension)}) {
     EXPECT_NE(function, nullptr);
   }
-  ASSERT_EQ(descriptor->param_count, 8u);
+  ASSERT_EQ(descriptor->param_count, 10u);
   const std::vector<std::pair<std::string, int>> expected{
       {"server_max_window_bits", WSX_PARAM_INTEGER},
       {"client_max_window_bits", WSX_PARAM_INTEGER},
+      {"require_client_max_window_bits", WSX_PARAM_BOOLEAN},
       {"server_no_context_takeover", WSX_PARAM_BOOLEAN},
       {"client_no_context_takeover", WSX_PARAM_BOOLEAN},
+      {"keep_compression_context", WSX_PARAM_BOOLEAN},
       {"compress_level", WSX_PARAM_INTEGER},
       {"mem_level", WSX_PARAM_INTEGER},
       {"min_size", WSX_PARAM_INTEGER},

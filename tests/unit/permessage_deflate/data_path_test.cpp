@@ -97,8 +97,9 @@ TEST(DataPath, ContextTakeoverIsChosenPerDirection) {
   ASSERT_GT(message.size(), 100u);
   for (const bool server_resets : {true, false}) {
     TestPlugin server_plugin(
-        {{server_resets ? "server_no_context_takeover" : "client_no_context_takeover", true}});
-    TestPlugin client_plugin;
+        {{server_resets ? "server_no_context_takeover" : "client_no_context_takeover", true},
+         {"keep_compression_context", true}});
+    TestPlugin client_plugin({{"keep_compression_context", true}});
     Pair pair = negotiate_pair(server_plugin, client_plugin);
     ASSERT_TRUE(pair.server && pair.client);
     TestExtension& resetting = server_resets ? *pair.server : *pair.client;

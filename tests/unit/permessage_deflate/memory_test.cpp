@@ -80,32 +80,48 @@ IdleFigures idle_after_one_message_each_way(const std::vector<ConfigValue>& serv
 
 TEST(Memory, IdleConnectionAfterOneMessageEachWay) {
   const IdleFigures defaults = idle_after_one_message_each_way({});
+  const IdleFigures takeover_15 = idle_after_one_message_each_way(
+      {{"keep_compression_context", true}, {"client_max_window_bits", std::int64_t{15}}});
   const IdleFigures no_takeover = idle_after_one_message_each_way(
       {{"server_no_context_takeover", true}, {"client_no_context_takeover", true}});
   const IdleFigures server_only =
       idle_after_one_message_each_way({{"server_no_context_takeover", true}});
 
-  // Defaults: a 15-bit memLevel-5 compressor and a 15-bit decompressor,
-  // within the rounding of zlib's state structs of what the budget reserves.
+  // Defaults: no compressor between messages, and a decompressor with the
+  // 12-bit window asked of the client: zlib's inflate state plus 4 KiB.
+  EXPECT_GT(defaults.server_bytes, 0u);
+  EXPECT_LE(defaults.server_bytes, Inflater::memory_bound({12, false}));
+  EXPECT_LT(defaults.server_bytes, 16u * 1024);
   EXPECT_LE(defaults.server_bytes, defaults.server_reserved);
-  EXPECT_GE(defaults.server_bytes + 4096, defaults.server_reserved);
-  EXPECT_GT(defaults.server_bytes, Deflater::memory_bound({15, false, 3, 5}));
+  // Context takeover both ways at 15 bits: a 15-bit memLevel-5 compressor
+  // and a 15-bit decompressor, within the rounding of zlib's state structs
+  // of what the budget reserves.
+  EXPECT_LE(takeover_15.server_bytes, takeover_15.server_reserved);
+  EXPECT_GE(takeover_15.server_bytes + 4096, takeover_15.server_reserved);
+  EXPECT_GT(takeover_15.server_bytes, Deflater::memory_bound({15, false, 3, 5}));
   // No context takeover: nothing is kept between messages.
   EXPECT_EQ(no_takeover.server_bytes, 0u);
   EXPECT_EQ(no_takeover.client_bytes, 0u);
   // Only the server resets: the server keeps its decompressor only.
   EXPECT_GT(server_only.server_bytes, 0u);
-  EXPECT_LE(server_only.server_bytes, Inflater::memory_bound({15, false}));
+  EXPECT_LE(server_only.server_bytes, Inflater::memory_bound({12, false}));
 
   std::cout << "[ idle     ] zlib bytes held by an idle server connection after one message "
                "each way:\n"
-            << "[ idle     ]   defaults (context takeover both ways): " << defaults.server_bytes
-            << " (budget reservation " << defaults.server_reserved << ")\n"
-            << "[ idle     ]   server_no_context_takeover only:      " << server_only.server_bytes
-            << " (budget reservation " << server_only.server_reserved << ")\n"
-            << "[ idle     ]   no context takeover either way:       " << no_takeover.server_bytes
-            << " (budget reservation " << no_takeover.server_reserved << ")\n";
+            << "[ idle     ]   defaults (12-bit client window, compressor per message): "
+            << defaults.server_bytes << " (budget reservation " << defaults.server_reserved
+            << ")\n"
+            << "[ idle     ]   context takeover both ways, 15-bit windows:             "
+            << takeover_15.server_bytes << " (budget reservation " << takeover_15.server_reserved
+            << ")\n"
+            << "[ idle     ]   server_no_context_takeover only:                        "
+            << server_only.server_bytes << " (budget reservation " << server_only.server_reserved
+            << ")\n"
+            << "[ idle     ]   no context takeover either way:                         "
+            << no_takeover.server_bytes << " (budget reservation " << no_takeover.server_reserved
+            << ")\n";
   RecordProperty("idle_default_bytes", std::to_string(defaults.server_bytes));
+  RecordProperty("idle_takeover_15_bytes", std::to_string(takeover_15.server_bytes));
   RecordProperty("idle_no_context_takeover_bytes", std::to_string(no_takeover.server_bytes));
 }
 
@@ -113,7 +129,9 @@ TEST(Memory, BudgetDeclinesTheConnectionThatWouldNotFit) {
   std::uint64_t per_connection = 0;
   {
     TestPlugin probe;
-    per_connection = probe.plugin().connection_reservation({{15, false}, {15, false}});
+    // What an offer without parameters gets under the defaults.
+    per_connection = probe.plugin().connection_reservation(
+        probe.plugin().effective_settings(Role::server, Agreement{}));
   }
   const std::uint64_t limit = 3 * per_connection + per_connection / 2;
   TestPlugin plugin({{"max_memory", std::to_string(limit)}});

@@ -138,6 +138,11 @@ DeflateConfig config_with(int server_bits, int client_bits, bool server_nct = fa
   return config;
 }
 
+DeflateConfig requiring(DeflateConfig config) {
+  config.require_client_max_window_bits = true;
+  return config;
+}
+
 class ServerAnswerRows : public testing::TestWithParam<ServerRow> {};
 
 TEST_P(ServerAnswerRows, Response) {
@@ -175,9 +180,11 @@ INSTANTIATE_TEST_SUITE_P(
         ServerRow{"larger_offer_lowered", config_with(12, 15), "server_max_window_bits=14",
                   "server_max_window_bits=12"},
         // A limit on the client's window.
-        ServerRow{"client_limit_needs_the_offer", config_with(15, 10), "", nullptr,
+        ServerRow{"client_limit_requires_the_offer", requiring(config_with(15, 10)), "", nullptr,
                   "client_max_window_bits=10 is required, and the offer cannot limit the "
                   "client's window"},
+        // Only requested: a client that cannot be limited keeps 15 bits.
+        ServerRow{"client_limit_requested_without_offer", config_with(15, 10), "", ""},
         ServerRow{"client_limit_answers_bare", config_with(15, 10), "client_max_window_bits",
                   "client_max_window_bits=10"},
         ServerRow{"client_limit_lowers_value", config_with(15, 10), "client_max_window_bits=12",

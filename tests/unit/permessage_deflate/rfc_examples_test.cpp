@@ -6,7 +6,9 @@
 namespace wsx::pmd::test {
 namespace {
 
-const std::vector<ConfigValue> kCompressEverything{{"min_size", std::int64_t{0}}};
+// The RFC's examples assume context takeover; keep the compressor.
+const std::vector<ConfigValue> kCompressEverything{{"min_size", std::int64_t{0}},
+                                                   {"keep_compression_context", true}};
 
 TestExtension server_extension(TestPlugin& plugin, std::string_view offer = "") {
   Negotiation result = server_negotiate(plugin, offer);

@@ -69,7 +69,8 @@ TEST(ServerFactory, DeclinesWhenAnotherExtensionOwnsRsv1) {
 }
 
 TEST(ServerFactory, FallbackOffersAreTriedInOrder) {
-  TestPlugin plugin({{"client_max_window_bits", std::int64_t{10}}});
+  TestPlugin plugin(
+      {{"client_max_window_bits", std::int64_t{10}}, {"require_client_max_window_bits", true}});
   const Outcome outcome = negotiate_offers(
       plugin, {"x_unknown", "server_max_window_bits=08", "server_no_context_takeover",
                "client_max_window_bits", "client_max_window_bits=12"});
@@ -81,8 +82,43 @@ TEST(ServerFactory, FallbackOffersAreTriedInOrder) {
   EXPECT_EQ(to_string(outcome.negotiation.response), "client_max_window_bits=10");
 }
 
+// python-websockets' require_client_max_window_bits=False: a client that
+// cannot be limited keeps its 15-bit window, and the response stays silent.
+TEST(ServerFactory, AnOfferThatCannotLimitTheClientIsAcceptedUnlessRequired) {
+  TestPlugin requesting({{"client_max_window_bits", std::int64_t{10}}});
+  Negotiation result = server_negotiate(requesting, "");
+  ASSERT_EQ(result.status, WSX_OK) << result.message;
+  EXPECT_EQ(to_string(result.response), "");
+  EXPECT_EQ(result.extension->get().settings().incoming, (DirectionSettings{15, false}));
+
+  TestPlugin requiring(
+      {{"client_max_window_bits", std::int64_t{10}}, {"require_client_max_window_bits", true}});
+  EXPECT_EQ(server_negotiate(requiring, "").status, WSX_DECLINE);
+  const Negotiation limited = server_negotiate(requiring, "client_max_window_bits");
+  ASSERT_EQ(limited.status, WSX_OK) << limited.message;
+  EXPECT_EQ(to_string(limited.response), "client_max_window_bits=10");
+}
+
+// By default the server compresses every message on its own without saying
+// so (RFC 7692 §7.1.1.1 lets a sender drop its context at will), keeping the
+// response minimal; keep_compression_context=true keeps the compressor.
+TEST(ServerFactory, CompressionContextIsDroppedSilentlyUnlessKept) {
+  TestPlugin dropping;
+  Negotiation dropped = server_negotiate(dropping, "");
+  ASSERT_EQ(dropped.status, WSX_OK) << dropped.message;
+  EXPECT_EQ(to_string(dropped.response), "");
+  EXPECT_EQ(dropped.extension->get().settings().outgoing, (DirectionSettings{15, true}));
+
+  TestPlugin keeping({{"keep_compression_context", true}});
+  Negotiation kept = server_negotiate(keeping, "");
+  ASSERT_EQ(kept.status, WSX_OK) << kept.message;
+  EXPECT_EQ(to_string(kept.response), "");
+  EXPECT_EQ(kept.extension->get().settings().outgoing, (DirectionSettings{15, false}));
+}
+
 TEST(ServerFactory, ResponseAndExtensionSettingsAgree) {
-  TestPlugin plugin({{"server_max_window_bits", std::int64_t{12}}});
+  TestPlugin plugin(
+      {{"server_max_window_bits", std::int64_t{12}}, {"keep_compression_context", true}});
   Negotiation result = server_negotiate(
       plugin, "server_max_window_bits=14; client_max_window_bits=11; client_no_context_takeover");
   ASSERT_EQ(result.status, WSX_OK) << result.message;
@@ -104,19 +140,20 @@ TEST(ServerFactory, Rfc7692Section713Examples) {
   }
   {
     // "permessage-deflate; client_max_window_bits": the server may answer
-    // with a limit; ours has none to ask for.
+    // with a limit; ours asks for its default 12 bits.
     const Negotiation result = server_negotiate(plugin, "client_max_window_bits");
     ASSERT_EQ(result.status, WSX_OK);
-    EXPECT_EQ(to_string(result.response), "");
+    EXPECT_EQ(to_string(result.response), "client_max_window_bits=12");
   }
   {
     // "permessage-deflate; client_max_window_bits; server_max_window_bits=10,
     //  permessage-deflate; client_max_window_bits": the first is taken,
-    // answered with server_max_window_bits=10.
+    // answered with server_max_window_bits=10 (and our client window).
     const Outcome outcome = negotiate_offers(
         plugin, {"client_max_window_bits; server_max_window_bits=10", "client_max_window_bits"});
     EXPECT_EQ(outcome.accepted_index, 0);
-    EXPECT_EQ(to_string(outcome.negotiation.response), "server_max_window_bits=10");
+    EXPECT_EQ(to_string(outcome.negotiation.response),
+              "server_max_window_bits=10; client_max_window_bits=12");
   }
   {
     // A server that requires a 10-bit client window answers the bare
