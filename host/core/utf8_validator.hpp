@@ -26,20 +26,18 @@ class Utf8Validator {
 
   // True if everything fed so far is valid and ends on a character boundary
   // (a message may end only there).
-  [[nodiscard]] bool complete() const noexcept { return !failed_ && pending_ == 0; }
-  [[nodiscard]] bool failed() const noexcept { return failed_; }
+  [[nodiscard]] bool complete() const noexcept { return state_ == accept_state; }
+  [[nodiscard]] bool failed() const noexcept { return state_ == reject_state; }
 
   void reset() noexcept { *this = Utf8Validator{}; }
 
  private:
-  // Continuation bytes still expected for the current character (0..3).
-  std::uint8_t pending_ = 0;
-  // Range the NEXT byte must fall in. Only the first continuation byte has a
-  // range narrower than 80..BF (Table 3-7), which is how overlongs,
-  // surrogates and code points above U+10FFFF are excluded.
-  std::uint8_t low_ = 0x80;
-  std::uint8_t high_ = 0xBF;
-  bool failed_ = false;
+  // The state of the automaton of utf8_validator.cpp: on a character
+  // boundary, failed, or which bytes the rest of the current character may
+  // take (Table 3-7 narrows the second byte after E0, ED, F0 and F4).
+  static constexpr std::uint8_t accept_state = 0;
+  static constexpr std::uint8_t reject_state = 6;
+  std::uint8_t state_ = accept_state;
 };
 
 // One-shot check of a complete text (a close reason, a single-frame message).

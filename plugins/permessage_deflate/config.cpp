@@ -40,8 +40,8 @@ class ConfigBuilder {
       return boolean(param, config_.client_no_context_takeover);
     if (key == "require_client_max_window_bits")
       return boolean(param, config_.require_client_max_window_bits);
-    if (key == "keep_compression_context")
-      return boolean(param, config_.keep_compression_context);
+    if (key == "keep_compression_context") return boolean(param, config_.keep_compression_context);
+    if (key == "compress_window_bits") return integer(param, 8, 15, config_.compress_window_bits);
     if (key == "compress_level") return integer(param, 0, 9, config_.compress_level);
     if (key == "mem_level") return integer(param, 1, 9, config_.mem_level);
     if (key == "min_size") return size(param);

@@ -1,5 +1,6 @@
 #include "plugin.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -67,9 +68,12 @@ std::string Plugin::check_zlib() const {
 
 ConnectionSettings Plugin::effective_settings(Role role, const Agreement& agreement) const {
   ConnectionSettings settings = settings_for(role, agreement);
-  // See DeflateConfig::keep_compression_context: dropping our own context
-  // needs no agreement (RFC 7692 §7.1.1.1).
+  // See DeflateConfig::keep_compression_context and compress_window_bits:
+  // dropping our own context or using a smaller window needs no agreement
+  // (RFC 7692 §7.1.1.1, §7.1.2.1).
   if (!config_.keep_compression_context) settings.outgoing.no_context_takeover = true;
+  settings.outgoing.window_bits =
+      std::min(settings.outgoing.window_bits, config_.compress_window_bits);
   return settings;
 }
 

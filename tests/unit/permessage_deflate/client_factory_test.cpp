@@ -11,7 +11,7 @@ TEST(ClientFactory, DefaultOfferSaysWeCanLimitOurWindow) {
   TestPlugin plugin;
   const ClientOffer offer = client_offer(plugin);
   ASSERT_EQ(offer.status, WSX_OK);
-  EXPECT_EQ(to_string(offer.params), "client_max_window_bits=12");
+  EXPECT_EQ(to_string(offer.params), "client_max_window_bits=11");
 }
 
 TEST(ClientFactory, OfferCarriesTheConfiguredRequests) {
@@ -52,8 +52,9 @@ TEST(ClientFactory, InvalidResponsesFailTheConnection) {
 }
 
 TEST(ClientFactory, AcceptedResponseSetsBothDirections) {
-  TestPlugin plugin(
-      {{"server_max_window_bits", std::int64_t{10}}, {"client_max_window_bits", std::int64_t{11}}});
+  TestPlugin plugin({{"server_max_window_bits", std::int64_t{10}},
+                     {"client_max_window_bits", std::int64_t{11}},
+                     {"compress_window_bits", std::int64_t{15}}});
   Negotiation result =
       client_accept(plugin, "server_max_window_bits=9; client_no_context_takeover");
   ASSERT_EQ(result.status, WSX_OK) << result.message;
@@ -71,10 +72,11 @@ TEST(ClientFactory, FailsWhenAnotherExtensionOwnsRsv1) {
 }
 
 TEST(ClientFactory, ServerAndClientOfThisPluginAgree) {
-  TestPlugin server({{"server_max_window_bits", std::int64_t{12}}});
+  TestPlugin server(
+      {{"server_max_window_bits", std::int64_t{12}}, {"compress_window_bits", std::int64_t{15}}});
   TestPlugin client({{"client_max_window_bits", std::int64_t{10}},
                      {"server_no_context_takeover", true},
-                     {"keep_compression_context", true}});
+                     {"compress_window_bits", std::int64_t{15}}});
   Pair pair = negotiate_pair(server, client);
   ASSERT_TRUE(pair.server && pair.client);
   EXPECT_EQ(pair.server->get().settings().outgoing, pair.client->get().settings().incoming);

@@ -18,13 +18,14 @@ TEST(Config, DefaultsWhenTheTableIsEmpty) {
   TestPlugin plugin;
   const DeflateConfig& config = plugin.plugin().config();
   EXPECT_EQ(config.server_max_window_bits, 15);
-  EXPECT_EQ(config.client_max_window_bits, 12);
+  EXPECT_EQ(config.client_max_window_bits, 11);
   EXPECT_FALSE(config.require_client_max_window_bits);
   EXPECT_FALSE(config.server_no_context_takeover);
   EXPECT_FALSE(config.client_no_context_takeover);
-  EXPECT_FALSE(config.keep_compression_context);
+  EXPECT_TRUE(config.keep_compression_context);
+  EXPECT_EQ(config.compress_window_bits, 10);
   EXPECT_EQ(config.compress_level, 3);
-  EXPECT_EQ(config.mem_level, 5);
+  EXPECT_EQ(config.mem_level, 2);
   EXPECT_EQ(config.min_size, 64u);
   EXPECT_EQ(config.max_memory, 0u);
 }
@@ -163,7 +164,7 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
         reinterpret_cast<const void*>(def.destroy_extension)}) {
     EXPECT_NE(function, nullptr);
   }
-  ASSERT_EQ(descriptor->param_count, 10u);
+  ASSERT_EQ(descriptor->param_count, 11u);
   const std::vector<std::pair<std::string, int>> expected{
       {"server_max_window_bits", WSX_PARAM_INTEGER},
       {"client_max_window_bits", WSX_PARAM_INTEGER},
@@ -171,6 +172,7 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
       {"server_no_context_takeover", WSX_PARAM_BOOLEAN},
       {"client_no_context_takeover", WSX_PARAM_BOOLEAN},
       {"keep_compression_context", WSX_PARAM_BOOLEAN},
+      {"compress_window_bits", WSX_PARAM_INTEGER},
       {"compress_level", WSX_PARAM_INTEGER},
       {"mem_level", WSX_PARAM_INTEGER},
       {"min_size", WSX_PARAM_INTEGER},

@@ -99,26 +99,33 @@ TEST(ServerFactory, AnOfferThatCannotLimitTheClientIsAcceptedUnlessRequired) {
   EXPECT_EQ(to_string(limited.response), "client_max_window_bits=10");
 }
 
-// By default the server compresses every message on its own without saying
-// so (RFC 7692 §7.1.1.1 lets a sender drop its context at will), keeping the
-// response minimal; keep_compression_context=true keeps the compressor.
-TEST(ServerFactory, CompressionContextIsDroppedSilentlyUnlessKept) {
-  TestPlugin dropping;
+// By default the server keeps its compressor but compresses with a 10-bit
+// window without saying so (RFC 7692 §7.1.2.1 only caps a sender);
+// keep_compression_context=false drops the context after every message, also
+// unannounced (§7.1.1.1). Either way the response stays minimal.
+TEST(ServerFactory, SmallerWindowAndDroppedContextAreSilent) {
+  TestPlugin defaults;
+  Negotiation kept = server_negotiate(defaults, "");
+  ASSERT_EQ(kept.status, WSX_OK) << kept.message;
+  EXPECT_EQ(to_string(kept.response), "");
+  EXPECT_EQ(kept.extension->get().settings().outgoing, (DirectionSettings{10, false}));
+
+  TestPlugin dropping({{"keep_compression_context", false}});
   Negotiation dropped = server_negotiate(dropping, "");
   ASSERT_EQ(dropped.status, WSX_OK) << dropped.message;
   EXPECT_EQ(to_string(dropped.response), "");
-  EXPECT_EQ(dropped.extension->get().settings().outgoing, (DirectionSettings{15, true}));
+  EXPECT_EQ(dropped.extension->get().settings().outgoing, (DirectionSettings{10, true}));
 
-  TestPlugin keeping({{"keep_compression_context", true}});
-  Negotiation kept = server_negotiate(keeping, "");
-  ASSERT_EQ(kept.status, WSX_OK) << kept.message;
-  EXPECT_EQ(to_string(kept.response), "");
-  EXPECT_EQ(kept.extension->get().settings().outgoing, (DirectionSettings{15, false}));
+  TestPlugin wide({{"compress_window_bits", std::int64_t{15}}});
+  Negotiation full = server_negotiate(wide, "server_max_window_bits=13");
+  ASSERT_EQ(full.status, WSX_OK) << full.message;
+  EXPECT_EQ(to_string(full.response), "server_max_window_bits=13");
+  EXPECT_EQ(full.extension->get().settings().outgoing, (DirectionSettings{13, false}));
 }
 
 TEST(ServerFactory, ResponseAndExtensionSettingsAgree) {
   TestPlugin plugin(
-      {{"server_max_window_bits", std::int64_t{12}}, {"keep_compression_context", true}});
+      {{"server_max_window_bits", std::int64_t{12}}, {"compress_window_bits", std::int64_t{15}}});
   Negotiation result = server_negotiate(
       plugin, "server_max_window_bits=14; client_max_window_bits=11; client_no_context_takeover");
   ASSERT_EQ(result.status, WSX_OK) << result.message;
@@ -140,10 +147,10 @@ TEST(ServerFactory, Rfc7692Section713Examples) {
   }
   {
     // "permessage-deflate; client_max_window_bits": the server may answer
-    // with a limit; ours asks for its default 12 bits.
+    // with a limit; ours asks for its default 11 bits.
     const Negotiation result = server_negotiate(plugin, "client_max_window_bits");
     ASSERT_EQ(result.status, WSX_OK);
-    EXPECT_EQ(to_string(result.response), "client_max_window_bits=12");
+    EXPECT_EQ(to_string(result.response), "client_max_window_bits=11");
   }
   {
     // "permessage-deflate; client_max_window_bits; server_max_window_bits=10,
@@ -153,7 +160,7 @@ TEST(ServerFactory, Rfc7692Section713Examples) {
         plugin, {"client_max_window_bits; server_max_window_bits=10", "client_max_window_bits"});
     EXPECT_EQ(outcome.accepted_index, 0);
     EXPECT_EQ(to_string(outcome.negotiation.response),
-              "server_max_window_bits=10; client_max_window_bits=12");
+              "server_max_window_bits=10; client_max_window_bits=11");
   }
   {
     // A server that requires a 10-bit client window answers the bare

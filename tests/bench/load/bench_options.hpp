@@ -1,0 +1,47 @@
+// The command line of wsx-bench. The A/B scripts are written against exactly
+// these names and defaults: change them only together with those scripts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wsx::bench {
+
+enum class Scenario { echo, pipeline, large, storm, idle, raw_echo, zlib_limit };
+
+[[nodiscard]] std::string_view to_string(Scenario scenario) noexcept;
+
+struct BenchOptions {
+  std::string host = "127.0.0.1";  // an IP literal: the tool only dials loopback peers
+  std::uint16_t port = 0;
+  std::string path = "/";
+  Scenario scenario = Scenario::echo;
+  std::uint32_t connections = 64;
+  double duration_s = 5;
+  std::uint64_t max_messages = 10'000'000;
+  std::uint32_t depth = 16;      // pipeline: messages in flight per connection
+  std::uint64_t size = 1 << 20;  // large: bytes per message
+  double hold_s = 10;            // idle: how long the connections stay open
+  double timeout_s = 10;         // connect, handshake, each echo, closing handshake
+  bool deflate = false;
+  // The permessage-deflate offer's parameters (RFC 7692 section 7.1). The
+  // default is what browsers offer.
+  std::string deflate_params = "client_max_window_bits";
+  std::string plugin;  // wsx_permessage_deflate.so; empty: the one built with us
+  std::uint64_t seed = 1;
+  int level = 6;  // zlib-limit: deflateInit2 level, windowBits, memLevel
+  int window_bits = 15;
+  int mem_level = 8;
+};
+
+struct ParsedOptions {
+  std::optional<BenchOptions> options;  // empty: help was printed, or `error` is set
+  std::optional<std::string> error;
+};
+
+// Parses argv; `help` receives the usage text when --help is given.
+[[nodiscard]] ParsedOptions parse_options(int argc, const char* const* argv, std::string& help);
+
+}  // namespace wsx::bench

@@ -1,0 +1,65 @@
+// What every connection of one run shares: the io_context (one thread), the
+// read buffer (one per thread, as in wsx-host: a connection waits for
+// readability and reads into it only then, so 10,000 idle connections hold
+// no read buffer), the cached clock, the watchdog tick and the first error.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace wsx::bench {
+
+using Clock = std::chrono::steady_clock;
+
+class RunContext {
+ public:
+  RunContext(boost::asio::io_context& io, Clock::duration timeout);
+
+  [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
+  [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
+    return {read_buffer_.get(), kReadBufferSize};
+  }
+  // How long a connect, a handshake, an echo or a closing handshake may take.
+  [[nodiscard]] Clock::duration timeout() const noexcept { return timeout_; }
+
+  // The time of the latest read batch or tick: one clock read serves every
+  // message of a batch.
+  [[nodiscard]] Clock::time_point now() const noexcept { return now_; }
+  Clock::time_point refresh_now() noexcept { return now_ = Clock::now(); }
+
+  // Calls `tick` every 20 ms until stop_ticks(): timeouts and phase changes
+  // are checked there, so no connection needs a timer of its own.
+  void start_ticks(std::function<void(Clock::time_point)> tick);
+  void stop_ticks();
+
+  // Records a failure: the first message goes to stderr, the run's
+  // on_failure hook runs once (it aborts every connection).
+  void fail(const std::string& message);
+  void on_failure(std::function<void()> hook) { failure_hook_ = std::move(hook); }
+  [[nodiscard]] bool failed() const noexcept { return errors_ != 0; }
+  [[nodiscard]] std::uint64_t errors() const noexcept { return errors_; }
+
+ private:
+  static constexpr std::size_t kReadBufferSize = 256 * 1024;
+
+  void arm_tick();
+
+  boost::asio::io_context& io_;
+  Clock::duration timeout_;
+  std::unique_ptr<std::uint8_t[]> read_buffer_;
+  Clock::time_point now_;
+  boost::asio::steady_timer ticker_;
+  std::function<void(Clock::time_point)> tick_;
+  bool ticking_ = false;
+  std::function<void()> failure_hook_;
+  std::uint64_t errors_ = 0;
+};
+
+}  // namespace wsx::bench

@@ -1,0 +1,72 @@
+// The non-blocking socket loop under every client connection of the tool
+// (WebSocket or raw TCP), in the style of wsx-host's session:
+//
+//  - reads wait for readability (async_wait) and then read into the run's
+//    shared buffer until the socket is empty, so a connection owns no read
+//    buffer;
+//  - writes go out at once with one write_some of everything queued (the
+//    subclass keeps whole frames contiguous: one gathered write per batch),
+//    and only a full socket buffer makes us wait for writability.
+//
+// A driver can be restarted (storm reuses one per worker); every handler
+// carries the generation it was armed in, so a late completion of an old
+// socket never touches the new one.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "run_context.hpp"
+
+namespace wsx::bench {
+
+class SocketDriver {
+ public:
+  SocketDriver(const SocketDriver&) = delete;
+  SocketDriver& operator=(const SocketDriver&) = delete;
+
+  // True between connect() and close_socket().
+  [[nodiscard]] bool active() const noexcept { return active_; }
+
+ protected:
+  explicit SocketDriver(RunContext& run);
+  ~SocketDriver() = default;
+
+  // Opens a fresh socket and connects; handle_connected() follows.
+  void connect(const boost::asio::ip::tcp::endpoint& endpoint);
+  // Writes what output() holds until it is empty or the socket is full.
+  void flush();
+  // Reads whatever is there now; arms a wait when the socket is empty.
+  void read_now();
+  // Closes the socket; pending handlers become no-ops.
+  void close_socket() noexcept;
+
+  [[nodiscard]] RunContext& run() noexcept { return run_; }
+
+  virtual void handle_connected() = 0;
+  // Bytes read; they live in the shared buffer and may be modified.
+  virtual void handle_bytes(std::span<std::uint8_t> bytes) = 0;
+  // End of stream or a read error (`what` says which).
+  virtual void handle_eof(const std::string& what) = 0;
+  // A connect or write failed.
+  virtual void handle_error(const std::string& what) = 0;
+  // The bytes to write next, and how many of them were written.
+  virtual std::span<const std::uint8_t> output() = 0;
+  virtual void consume(std::size_t bytes) = 0;
+
+ private:
+  void arm_read();
+  void arm_write();
+
+  RunContext& run_;
+  boost::asio::ip::tcp::socket socket_;
+  std::uint32_t generation_ = 0;
+  bool active_ = false;
+  bool read_armed_ = false;
+  bool write_armed_ = false;
+};
+
+}  // namespace wsx::bench
