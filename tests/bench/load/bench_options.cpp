@@ -48,7 +48,11 @@ po::options_description describe(BenchOptions& o, std::string& scenario) {
       ("deflate-params", po::value(&o.deflate_params)->default_value(o.deflate_params),
        "the offer's parameters, e.g. \"client_max_window_bits; server_no_context_takeover\"")  //
       ("plugin", po::value(&o.plugin),
-       "wsx_permessage_deflate.so to load (default: the one built with wsx-bench)")            //
+       "wsx_permessage_deflate.so to load (default: the one built with wsx-bench)")  //
+      ("extension-plugin", po::value(&o.extension_plugins),
+       "another extension plugin to load (client role) and offer, after permessage-deflate; "
+       "repeatable, offered in the given order; the run fails unless the server accepts "
+       "every offered extension")                                                              //
       ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the message corpus")        //
       ("level", po::value(&o.level)->default_value(o.level), "zlib-limit: compression level")  //
       ("window-bits", po::value(&o.window_bits)->default_value(o.window_bits),
@@ -70,6 +74,8 @@ std::optional<std::string> check(const BenchOptions& o) {
   if (o.window_bits < 9 || o.window_bits > 15) return "--window-bits must be in [9, 15]";
   if (o.mem_level < 1 || o.mem_level > 9) return "--mem-level must be in [1, 9]";
   if (o.path.empty() || o.path.front() != '/') return "--path must start with '/'";
+  if (o.scenario == Scenario::zlib_limit && !o.extension_plugins.empty())
+    return "--extension-plugin needs a network scenario (zlib-limit opens no connection)";
   return std::nullopt;
 }
 

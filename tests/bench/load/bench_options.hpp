@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace wsx::bench {
 
@@ -30,6 +31,9 @@ struct BenchOptions {
   // default is what browsers offer.
   std::string deflate_params = "client_max_window_bits";
   std::string plugin;  // wsx_permessage_deflate.so; empty: the one built with us
+  // --extension-plugin (repeatable): more extension plugins loaded in the
+  // client role and offered after permessage-deflate, in this order.
+  std::vector<std::string> extension_plugins;
   std::uint64_t seed = 1;
   int level = 6;  // zlib-limit: deflateInit2 level, windowBits, memLevel
   int window_bits = 15;

@@ -15,7 +15,7 @@ struct BenchResult {
   Scenario scenario = Scenario::echo;
   std::uint32_t connections = 0;
   bool deflate = false;
-  std::string offered;              // the Sec-WebSocket-Extensions we sent ("" without --deflate)
+  std::string offered;              // the Sec-WebSocket-Extensions we sent ("" when none)
   std::string negotiated;           // the server's Sec-WebSocket-Extensions answer ("" if none)
   std::uint64_t messages = 0;       // echoes received and verified (zlib-limit: round trips)
   std::uint64_t payload_bytes = 0;  // payload bytes of those messages, one direction

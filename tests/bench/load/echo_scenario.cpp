@@ -37,11 +37,7 @@ void EchoScenario::run(BenchResult& result) {
 
 void EchoScenario::on_open(WsSession& session) {
   if (opened_ == 0) result_->negotiated = session.negotiated();
-  if (plan_.require_extension && !session.has_extensions()) {
-    run_.fail("connection " + std::to_string(session.index()) +
-              ": --deflate was given but the server accepted no extension");
-    return;
-  }
+  if (!accepted_every_offer(run_, session, plan_.required_extensions)) return;
   ++opened_;
   throttle_.one_done();
   if (opened_ == plan_.connections) begin_traffic();

@@ -3,6 +3,7 @@
 // type, and send the next one, until --duration or --max-messages.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,7 +21,8 @@ struct EchoPlan {
   double duration_s = 5;
   std::uint64_t max_messages = 10'000'000;
   std::uint64_t seed = 1;
-  bool require_extension = false;  // --deflate: the server must accept it
+  // How many extensions the server must accept (each one offered).
+  std::size_t required_extensions = 0;
 };
 
 class EchoScenario final : private SessionObserver {

@@ -36,11 +36,7 @@ void IdleScenario::run(BenchResult& result) {
 
 void IdleScenario::on_open(WsSession& session) {
   if (opened_ == 0) result_->negotiated = session.negotiated();
-  if (plan_.require_extension && !session.has_extensions()) {
-    run_.fail("connection " + std::to_string(session.index()) +
-              ": --deflate was given but the server accepted no extension");
-    return;
-  }
+  if (!accepted_every_offer(run_, session, plan_.required_extensions)) return;
   if (++opened_ == plan_.connections)
     result_->handshake_seconds = std::chrono::duration<double>(run_.now() - start_).count();
   throttle_.one_done();

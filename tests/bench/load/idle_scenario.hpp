@@ -5,6 +5,7 @@
 // client keeps its own connections lean too (buffers given back once idle).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,7 +21,8 @@ struct IdlePlan {
   std::uint32_t connections = 64;
   double hold_s = 10;
   std::uint64_t seed = 1;
-  bool require_extension = false;
+  // How many extensions the server must accept (each one offered).
+  std::size_t required_extensions = 0;
 };
 
 class IdleScenario final : private SessionObserver {

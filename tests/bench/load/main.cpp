@@ -1,14 +1,16 @@
 // wsx-bench: the load tool. Drives a WebSocket server (wsx-host or a peer)
 // with wsx's own client role -- core handshake, core::Connection, the
-// permessage-deflate plugin loaded through host/plugins -- on one Asio
-// thread, and prints ONE line of JSON on stdout at the end (bench_result.hpp).
+// permessage-deflate plugin and any --extension-plugin loaded through
+// host/plugins -- on one Asio thread, and prints ONE line of JSON on stdout
+// at the end (bench_result.hpp).
 //
 //   wsx-bench --host 127.0.0.1 --port P [--path /]
 //             --scenario echo|pipeline|large|storm|idle|raw-echo|zlib-limit
 //             [--connections 64] [--duration 5] [--max-messages 10000000]
 //             [--depth 16] [--size 1048576] [--hold 10] [--timeout 10]
 //             [--deflate] [--deflate-params "client_max_window_bits"]
-//             [--plugin PATH] [--seed 1] [--level 6 --window-bits 15 --mem-level 8]
+//             [--plugin PATH] [--extension-plugin PATH]...
+//             [--seed 1] [--level 6 --window-bits 15 --mem-level 8]
 //
 // Exit codes: 0 the run completed and every echo matched; 1 the run failed
 // (a mismatch, a refused or broken connection, a timeout; the reason is on
@@ -23,10 +25,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bench_options.hpp"
 #include "bench_result.hpp"
-#include "deflate_client.hpp"
+#include "client_extensions.hpp"
+#include "deflate_offer.hpp"
 #include "echo_scenario.hpp"
 #include "idle_scenario.hpp"
 #include "raw_echo_scenario.hpp"
@@ -54,16 +59,27 @@ void raise_descriptor_limit() {
 }
 
 // Runs a network scenario; returns false if it failed.
+// The extensions to offer: permessage-deflate (--deflate) first, then every
+// --extension-plugin in the order given. Null when there are none.
+std::unique_ptr<ClientExtensions> load_extensions(const BenchOptions& options) {
+  std::vector<wsx::config::PluginEntry> entries;
+  if (options.deflate)
+    entries.push_back(deflate_plugin_entry(
+        options.plugin.empty() ? default_plugin_path() : options.plugin, options.deflate_params));
+  for (const std::string& file : options.extension_plugins)
+    entries.push_back(extension_plugin_entry(file));
+  if (entries.empty()) return nullptr;
+  return std::make_unique<ClientExtensions>(std::move(entries));
+}
+
+// Runs a network scenario; returns false if it failed.
 bool run_network(const BenchOptions& options, BenchResult& result) {
-  std::unique_ptr<DeflateClient> deflate;
-  if (options.deflate) {
-    deflate = std::make_unique<DeflateClient>(
-        options.plugin.empty() ? default_plugin_path() : options.plugin, options.deflate_params);
-    result.offered = deflate->offer_header();
-  }
+  const std::unique_ptr<ClientExtensions> extensions = load_extensions(options);
+  const std::size_t required = extensions ? extensions->offered_count() : 0;
+  if (extensions) result.offered = extensions->offer_header();
   const wsx::core::FactoryList no_factories;
   const SessionSetup setup =
-      make_session_setup(options, deflate ? deflate->factories() : no_factories);
+      make_session_setup(options, extensions ? extensions->factories() : no_factories);
   const Workload workload = make_workload(options);
 
   boost::asio::io_context io(1);
@@ -79,7 +95,7 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
       plan.duration_s = options.duration_s;
       plan.max_messages = options.max_messages;
       plan.seed = options.seed;
-      plan.require_extension = options.deflate;
+      plan.required_extensions = required;
       EchoScenario(run, setup, workload.set, plan).run(result);
       break;
     }
@@ -88,7 +104,7 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
       plan.connections = options.connections;
       plan.hold_s = options.hold_s;
       plan.seed = options.seed;
-      plan.require_extension = options.deflate;
+      plan.required_extensions = required;
       IdleScenario(run, setup, workload.set, plan).run(result);
       break;
     }
@@ -98,7 +114,7 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
       plan.duration_s = options.duration_s;
       plan.max_handshakes = options.max_messages;
       plan.seed = options.seed;
-      plan.require_extension = options.deflate;
+      plan.required_extensions = required;
       StormScenario(run, setup, plan).run(result);
       break;
     }
@@ -108,11 +124,11 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
       plan.duration_s = options.duration_s;
       plan.max_messages = options.max_messages;
       plan.seed = options.seed;
-      if (deflate) {
+      if (extensions) {
         std::string response;
-        (void)deflate->accept_own_offer(&response);  // fails early if it cannot
+        (void)extensions->accept_own_offer(&response);  // fails early if it cannot
         result.negotiated = response;
-        plan.make_chain = [&deflate] { return deflate->accept_own_offer(nullptr); };
+        plan.make_chain = [&extensions] { return extensions->accept_own_offer(nullptr); };
       }
       RawEchoScenario(run, setup, workload.set, plan).run(result);
       break;

@@ -43,11 +43,7 @@ void StormScenario::next_cycle(WsSession& session) {
 
 void StormScenario::on_open(WsSession& session) {
   if (result_->handshakes == 0) result_->negotiated = session.negotiated();
-  if (plan_.require_extension && !session.has_extensions()) {
-    run_.fail("connection " + std::to_string(session.index()) +
-              ": --deflate was given but the server accepted no extension");
-    return;
-  }
+  if (!accepted_every_offer(run_, session, plan_.required_extensions)) return;
   ++result_->handshakes;
   result_->latency.record(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(run_.now() - session.started_at())

@@ -5,6 +5,7 @@
 // latency (connect -> validated 101).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -20,7 +21,8 @@ struct StormPlan {
   double duration_s = 5;
   std::uint64_t max_handshakes = 10'000'000;
   std::uint64_t seed = 1;
-  bool require_extension = false;
+  // How many extensions the server must accept (each one offered).
+  std::size_t required_extensions = 0;
 };
 
 class StormScenario final : private SessionObserver {

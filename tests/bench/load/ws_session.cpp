@@ -205,4 +205,13 @@ std::string_view WsSession::phase_name() const noexcept {
   return "?";
 }
 
+bool accepted_every_offer(RunContext& run, const WsSession& session, std::size_t offered) {
+  const std::size_t accepted = session.extension_count();
+  if (accepted >= offered) return true;
+  run.fail("connection " + std::to_string(session.index()) + ": the server accepted " +
+           std::to_string(accepted) + " of the " + std::to_string(offered) +
+           " extensions offered (Sec-WebSocket-Extensions: \"" + session.negotiated() + "\")");
+  return false;
+}
+
 }  // namespace wsx::bench

@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -82,11 +83,11 @@ class WsSession final : private SocketDriver, private core::ConnectionHandler {
   [[nodiscard]] bool is_done() const noexcept { return phase_ == Phase::done; }
   // When start() was called (handshake latency is measured from it).
   [[nodiscard]] Clock::time_point started_at() const noexcept { return started_at_; }
-  // The server's Sec-WebSocket-Extensions ("" when none), and whether an
-  // extension was accepted.
+  // The server's Sec-WebSocket-Extensions ("" when none), and how many
+  // extensions it accepted.
   [[nodiscard]] const std::string& negotiated() const noexcept { return negotiated_; }
-  [[nodiscard]] bool has_extensions() const noexcept {
-    return connection_ && !connection_->extensions().empty();
+  [[nodiscard]] std::size_t extension_count() const noexcept {
+    return connection_ ? connection_->extensions().size() : 0;
   }
 
  private:
@@ -125,5 +126,13 @@ class WsSession final : private SocketDriver, private core::ConnectionHandler {
   bool in_receive_ = false;
   bool close_received_ = false;
 };
+
+// On a session that just opened: true if its server accepted all `offered`
+// extensions (the client role refuses a response naming one we did not offer,
+// or one twice, so the count is enough). Otherwise fails the run, naming the
+// server's answer, and returns false: a run meant to measure extensions must
+// not quietly measure fewer of them.
+[[nodiscard]] bool accepted_every_offer(RunContext& run, const WsSession& session,
+                                        std::size_t offered);
 
 }  // namespace wsx::bench

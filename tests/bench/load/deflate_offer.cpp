@@ -1,13 +1,12 @@
-#include "deflate_client.hpp"
+#include "deflate_offer.hpp"
 
 #include <charconv>
-#include <cstdio>
+#include <cstdint>
+#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
-#include "config/config.hpp"
 #include "core/extensions_header.hpp"
-#include "core/negotiation.hpp"
 
 namespace wsx::bench {
 
@@ -78,47 +77,15 @@ std::string default_plugin_path() {
 #endif
 }
 
-DeflateClient::DeflateClient(const std::string& plugin_file, std::string_view offer_params)
-    : logger_(std::make_unique<Logger>(LogLevel::warning, [](LogLevel, std::string_view line) {
-        std::fprintf(stderr, "wsx-bench: plugin: %.*s\n", static_cast<int>(line.size()),
-                     line.data());
-      })) {
+config::PluginEntry deflate_plugin_entry(const std::string& plugin_file,
+                                         std::string_view offer_params) {
   if (plugin_file.empty())
     throw std::runtime_error("--deflate needs --plugin PATH to wsx_permessage_deflate.so");
-  config::Config config;
   config::PluginEntry entry;
-  entry.path = plugin_file;
+  entry.path = std::filesystem::absolute(plugin_file).lexically_normal();
   entry.where.file = "--plugin";
   entry.params = params_for_offer(offer_params);
-  config.plugins.push_back(std::move(entry));
-  plugins_ = plugins::PluginSet::load(config, *logger_);
-
-  const core::ClientOffers offers = core::build_client_offers(factories());
-  if (!offers.ok()) throw std::runtime_error("the plugin made no offer: " + *offers.error);
-  if (offers.offers.empty()) throw std::runtime_error("the plugin declined to make an offer");
-  std::string why;
-  auto header = core::serialize_extensions(offers.offers, &why);
-  if (!header) throw std::runtime_error("cannot write the plugin's offer: " + why);
-  offer_header_ = std::move(*header);
-}
-
-core::ExtensionChain DeflateClient::accept_own_offer(std::string* response_header) const {
-  const core::ClientOffers offers = core::build_client_offers(factories());
-  if (!offers.ok() || offers.offers.empty()) throw std::runtime_error("the plugin made no offer");
-  // A server that takes the offer as it stands echoes each parameter, except
-  // a bare client_max_window_bits, which only says we could be limited
-  // (RFC 7692 section 7.1.2.2).
-  std::vector<core::ExtensionItem> response = offers.offers;
-  for (core::ExtensionItem& item : response)
-    std::erase_if(item.params, [](const core::ExtensionParam& param) {
-      return param.name == "client_max_window_bits" && !param.value;
-    });
-  core::ClientNegotiation negotiation =
-      core::accept_client_response(response, factories(), offers.offers);
-  if (!negotiation.ok())
-    throw std::runtime_error("the plugin refused its own offer: " + *negotiation.error);
-  if (response_header != nullptr) *response_header = negotiation.chain.header_value();
-  return std::move(negotiation.chain);
+  return entry;
 }
 
 }  // namespace wsx::bench
