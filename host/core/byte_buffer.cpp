@@ -55,7 +55,9 @@ void c_commit(wsx_buffer* buffer, std::size_t bytes) {
   buffer->size += std::min(bytes, buffer->capacity - buffer->size);
 }
 
-std::size_t c_size(const wsx_buffer* buffer) { return buffer == nullptr ? 0 : buffer->size; }
+std::size_t c_size(const wsx_buffer* buffer) {
+  return buffer == nullptr ? 0 : buffer->size;
+}
 
 std::int32_t c_append(wsx_buffer* buffer, const void* data, std::size_t size) {
   if (size == 0) return 0;

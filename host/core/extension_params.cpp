@@ -10,8 +10,21 @@ namespace {
 constexpr bool is_tchar(unsigned char c) noexcept {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -48,7 +61,9 @@ std::int32_t params_out_add(wsx_params_out* list, wsx_str name, wsx_str value,
   if (!is_token(name_view)) return -1;
   try {
     ExtensionParam param{std::string(name_view), std::nullopt};
-    if (has_value != 0) param.value = std::string(value.data == nullptr ? "" : std::string_view(value.data, value.size));
+    if (has_value != 0)
+      param.value =
+          std::string(value.data == nullptr ? "" : std::string_view(value.data, value.size));
     list->params.push_back(std::move(param));
     return 0;
   } catch (const std::bad_alloc&) {

@@ -91,7 +91,7 @@ extern "C" {
 /** A borrowed string view. Not NUL-terminated unless stated. */
 typedef struct wsx_str {
   /** First byte; may be NULL when size is 0. Borrowed. */
-  const char *data;
+  const char* data;
   /** Number of bytes. */
   size_t size;
 } wsx_str;
@@ -99,7 +99,7 @@ typedef struct wsx_str {
 /** A borrowed byte view. */
 typedef struct wsx_bytes {
   /** First byte; may be NULL when size is 0. Borrowed. */
-  const uint8_t *data;
+  const uint8_t* data;
   /** Number of bytes. */
   size_t size;
 } wsx_bytes;
@@ -148,12 +148,12 @@ typedef struct wsx_config_param {
  *  not match, before calling create. */
 typedef struct wsx_param_spec {
   /** Key name, NUL-terminated. Owned by the plugin, static. */
-  const char *name;
+  const char* name;
   /** One of wsx_param_type. */
   int32_t type;
   /** One-line human description, NUL-terminated, for --check-plugin. Owned
    *  by the plugin, static. May be NULL. */
-  const char *description;
+  const char* description;
 } wsx_param_spec;
 
 /* ------------------------------------------------------------------------ */
@@ -210,7 +210,7 @@ typedef struct wsx_error {
   uint32_t close_code;
   /** Host-owned buffer for a human-readable message (UTF-8, no NUL needed).
    *  Write with wsx_host_api.buffer_append. Never NULL. */
-  wsx_buffer *message;
+  wsx_buffer* message;
 } wsx_error;
 
 /* ------------------------------------------------------------------------ */
@@ -242,33 +242,31 @@ typedef struct wsx_host_api {
    * reserve are invalid after this call. Returns NULL if the memory cannot be
    * had; the plugin should then fail with WSX_CLOSE_INTERNAL_ERROR.
    */
-  uint8_t *(*buffer_reserve)(wsx_buffer *buffer, size_t min_bytes,
-                             size_t *available);
+  uint8_t* (*buffer_reserve)(wsx_buffer* buffer, size_t min_bytes, size_t* available);
 
   /** Mark `bytes` bytes written after the last reserve as part of the
    *  buffer's content. `bytes` must not exceed the reserved amount. */
-  void (*buffer_commit)(wsx_buffer *buffer, size_t bytes);
+  void (*buffer_commit)(wsx_buffer* buffer, size_t bytes);
 
   /** Number of committed bytes in `buffer`. */
-  size_t (*buffer_size)(const wsx_buffer *buffer);
+  size_t (*buffer_size)(const wsx_buffer* buffer);
 
   /** Append `size` bytes (reserve + copy + commit). Returns 0 on success,
    *  -1 if memory cannot be had. */
-  int32_t (*buffer_append)(wsx_buffer *buffer, const void *data, size_t size);
+  int32_t (*buffer_append)(wsx_buffer* buffer, const void* data, size_t size);
 
   /** Append one parameter to a parameter list (a response or an offer).
    *  `name` must be an RFC 7230 token; the host quotes `value` if needed.
    *  Pass has_value 0 for a bare parameter (value ignored). Both strings
    *  are copied. Returns 0 on success, -1 on a bad name or no memory. */
-  int32_t (*params_add)(wsx_params_out *list, wsx_str name, wsx_str value,
-                        int32_t has_value);
+  int32_t (*params_add)(wsx_params_out* list, wsx_str name, wsx_str value, int32_t has_value);
 
   /** Write one line to the host's log, tagged with the plugin's name.
    *  `message` is copied. `log_context` must be this table's log_context. */
-  void (*log)(void *log_context, int32_t level, wsx_str message);
+  void (*log)(void* log_context, int32_t level, wsx_str message);
 
   /** Opaque context for log. Owned by the host. */
-  void *log_context;
+  void* log_context;
 } wsx_host_api;
 
 /** What the host tells the plugin at negotiation time. */
@@ -280,7 +278,7 @@ typedef struct wsx_host_info {
   /** Newest ABI version the host speaks. */
   uint32_t abi_max;
   /** Host services. Borrowed; valid until the library is unloaded. */
-  const wsx_host_api *api;
+  const wsx_host_api* api;
   /** Host version, e.g. "0.1.0", for messages. Borrowed. */
   wsx_str host_version;
 } wsx_host_info;
@@ -331,7 +329,7 @@ typedef struct wsx_frame_out {
   uint8_t rsv;
   /** Host-owned, empty buffer for the new payload. Used only when the
    *  function returns WSX_OK. Never NULL. */
-  wsx_buffer *payload;
+  wsx_buffer* payload;
 } wsx_frame_out;
 
 /* ------------------------------------------------------------------------ */
@@ -347,7 +345,7 @@ typedef struct wsx_accepted_extension {
   /** RSV bits it owns (WSX_RSV*). */
   uint8_t rsv_bits;
   /** Its response parameters. Borrowed array. */
-  const wsx_param *params;
+  const wsx_param* params;
   /** Number of params. */
   size_t param_count;
 } wsx_accepted_extension;
@@ -359,17 +357,17 @@ typedef struct wsx_server_offer {
   /** The offered token (equal to this factory's token). Borrowed. */
   wsx_str token;
   /** The offer's parameters in header order, duplicates kept. Borrowed. */
-  const wsx_param *params;
+  const wsx_param* params;
   /** Number of params. */
   size_t param_count;
   /** Extensions accepted before this offer, in acceptance order. Borrowed
    *  array of pointers. */
-  const wsx_accepted_extension *const *accepted;
+  const wsx_accepted_extension* const* accepted;
   /** Number of accepted. */
   size_t accepted_count;
   /** Host-owned list for the response parameters (wsx_host_api.params_add).
    *  Only read when the factory returns WSX_OK. */
-  wsx_params_out *response;
+  wsx_params_out* response;
 } wsx_server_offer;
 
 /** The server's response for this factory's token, as seen by a client
@@ -380,11 +378,11 @@ typedef struct wsx_client_response {
   /** The token. Borrowed. */
   wsx_str token;
   /** The response's parameters in header order. Borrowed. */
-  const wsx_param *params;
+  const wsx_param* params;
   /** Number of params. */
   size_t param_count;
   /** Extensions accepted before this one. Borrowed array of pointers. */
-  const wsx_accepted_extension *const *accepted;
+  const wsx_accepted_extension* const* accepted;
   /** Number of accepted. */
   size_t accepted_count;
 } wsx_client_response;
@@ -412,7 +410,7 @@ typedef struct wsx_extension_def {
   size_t struct_size;
   /** Extension token, an RFC 7230 token (RFC 6455 section 9.1),
    *  NUL-terminated, e.g. "permessage-deflate". Matched case-insensitively. */
-  const char *token;
+  const char* token;
   /** Bit set of wsx_role. */
   uint32_t roles;
   /** RSV bits (WSX_RSV*) frames of this extension may carry. The host
@@ -426,38 +424,34 @@ typedef struct wsx_extension_def {
    * offer->response), WSX_DECLINE to skip this offer (reason in
    * error->message), or WSX_FAIL to fail the handshake.
    */
-  wsx_status (*server_negotiate)(void *plugin, const wsx_server_offer *offer,
-                                 void **out_extension, wsx_error *error);
+  wsx_status (*server_negotiate)(void* plugin, const wsx_server_offer* offer, void** out_extension,
+                                 wsx_error* error);
 
   /** Client factory, part 1: append the parameters of this client's offer
    *  to `offer`. WSX_DECLINE means "do not offer this token". */
-  wsx_status (*client_offer)(void *plugin, wsx_params_out *offer,
-                             wsx_error *error);
+  wsx_status (*client_offer)(void* plugin, wsx_params_out* offer, wsx_error* error);
 
   /** Client factory, part 2: process the server's response for this token.
    *  WSX_OK with *out_extension set accepts it; WSX_FAIL (or WSX_DECLINE)
    *  fails the connection, since a client cannot refuse a response. */
-  wsx_status (*client_accept)(void *plugin,
-                              const wsx_client_response *response,
-                              void **out_extension, wsx_error *error);
+  wsx_status (*client_accept)(void* plugin, const wsx_client_response* response,
+                              void** out_extension, wsx_error* error);
 
   /** Encode one outgoing frame (data and control frames, in order). Return
    *  WSX_OK with the new payload in out->payload, WSX_UNCHANGED, or
    *  WSX_FAIL. */
-  wsx_status (*encode)(void *extension, const wsx_frame *in,
-                       wsx_frame_out *out, wsx_error *error);
+  wsx_status (*encode)(void* extension, const wsx_frame* in, wsx_frame_out* out, wsx_error* error);
 
   /** Decode one incoming frame. The decoded payload must not exceed
    *  `max_payload_size` bytes: stop as soon as it would and fail with
    *  WSX_CLOSE_MESSAGE_TOO_BIG (never allocate past it). Return WSX_OK,
    *  WSX_UNCHANGED or WSX_FAIL. */
-  wsx_status (*decode)(void *extension, const wsx_frame *in,
-                       wsx_frame_out *out, uint64_t max_payload_size,
-                       wsx_error *error);
+  wsx_status (*decode)(void* extension, const wsx_frame* in, wsx_frame_out* out,
+                       uint64_t max_payload_size, wsx_error* error);
 
   /** Destroy an extension made by a factory of this definition. Called once,
    *  when its connection ends. May be called from any thread. */
-  void (*destroy_extension)(void *extension);
+  void (*destroy_extension)(void* extension);
 } wsx_extension_def;
 
 /** Arguments of wsx_plugin_descriptor.create. */
@@ -466,11 +460,11 @@ typedef struct wsx_plugin_create_args {
   size_t struct_size;
   /** The [plugin.params] table, checked against the declared specs. Borrowed
    *  array; copy what you keep. */
-  const wsx_config_param *params;
+  const wsx_config_param* params;
   /** Number of params. */
   size_t param_count;
   /** Host services for this instance; valid until destroy. Borrowed. */
-  const wsx_host_api *api;
+  const wsx_host_api* api;
   /** The config file this instance comes from, for messages. Borrowed. */
   wsx_str config_path;
 } wsx_plugin_create_args;
@@ -480,29 +474,28 @@ typedef struct wsx_plugin_descriptor {
   /** sizeof(wsx_plugin_descriptor) as the plugin compiled it. */
   size_t struct_size;
   /** Plugin name, NUL-terminated, non-empty, e.g. "permessage-deflate". */
-  const char *name;
+  const char* name;
   /** Plugin version, NUL-terminated, e.g. "1.0.0". */
-  const char *version;
+  const char* version;
   /** One-line description, NUL-terminated. May be NULL. */
-  const char *description;
+  const char* description;
   /** Configuration parameters accepted in [plugin.params]. */
-  const wsx_param_spec *params;
+  const wsx_param_spec* params;
   /** Number of params. */
   size_t param_count;
   /** Extension definitions: an array of pointers (each definition carries
    *  its own struct_size). */
-  const wsx_extension_def *const *extensions;
+  const wsx_extension_def* const* extensions;
   /** Number of extensions (at least 1). */
   size_t extension_count;
 
   /** Create a configured instance. Return WSX_OK with *out_plugin set, or
    *  WSX_FAIL with a message (e.g. a parameter value out of range). */
-  wsx_status (*create)(const wsx_plugin_create_args *args, void **out_plugin,
-                       wsx_error *error);
+  wsx_status (*create)(const wsx_plugin_create_args* args, void** out_plugin, wsx_error* error);
 
   /** Destroy an instance. The host calls it only after every extension made
    *  through it was destroyed. */
-  void (*destroy)(void *plugin);
+  void (*destroy)(void* plugin);
 } wsx_plugin_descriptor;
 
 /**
@@ -512,10 +505,8 @@ typedef struct wsx_plugin_descriptor {
  * WSX_OK. If none fits, return WSX_FAIL with a message naming the versions
  * the plugin implements.
  */
-typedef wsx_status (*wsx_negotiate_fn)(const wsx_host_info *host,
-                                       uint32_t *chosen_abi,
-                                       const wsx_plugin_descriptor **descriptor,
-                                       wsx_error *error);
+typedef wsx_status (*wsx_negotiate_fn)(const wsx_host_info* host, uint32_t* chosen_abi,
+                                       const wsx_plugin_descriptor** descriptor, wsx_error* error);
 
 #ifdef __cplusplus
 } /* extern "C" */
