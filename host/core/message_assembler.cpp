@@ -5,10 +5,12 @@
 namespace wsx::core {
 
 namespace {
-// An assembly buffer larger than this is freed after its message, so one big
-// message does not pin memory on a connection that then goes quiet; smaller
-// ones are kept so a warm connection does not allocate per message.
-constexpr std::size_t retained_capacity = 64 * 1024;
+// A buffer grown past this by a big message is freed once drained, so a
+// connection that sent one huge message does not keep the memory for good.
+// Up to it the buffer is kept until the session's idle shrink
+// (shrink_when_idle): a stream of 1 MiB messages then reuses one buffer
+// instead of a fresh allocation and its page faults for every message.
+constexpr std::size_t retained_capacity = 2 * 1024 * 1024;
 }  // namespace
 
 MessageAssembler::Status MessageAssembler::add(std::uint8_t frame_opcode, bool fin,
