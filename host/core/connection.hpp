@@ -150,6 +150,9 @@ class Connection {
   [[nodiscard]] std::optional<std::uint16_t> peer_close_code() const noexcept;
 
   [[nodiscard]] const ExtensionChain& extensions() const noexcept { return chain_; }
+  // See ExtensionChain::share_scratch: the connections of one I/O thread may
+  // share the chain's scratch buffers.
+  void share_chain_scratch(ChainScratch& shared) noexcept { chain_.share_scratch(shared); }
   [[nodiscard]] const ConnectionLimits& limits() const noexcept { return limits_; }
 
   // --- Memory ---------------------------------------------------------------

@@ -137,15 +137,28 @@ void ExtensionChain::add(Extension extension) {
   extensions_.push_back(std::move(extension));
 }
 
+ChainScratch& ExtensionChain::scratch() {
+  if (shared_scratch_ != nullptr) return *shared_scratch_;
+  if (!own_scratch_) own_scratch_ = std::make_unique<ChainScratch>();
+  return *own_scratch_;
+}
+
+void ExtensionChain::share_scratch(ChainScratch& shared) noexcept {
+  shared_scratch_ = &shared;
+  own_scratch_.reset();
+}
+
 std::optional<ChainError> ExtensionChain::encode(FrameView& frame) {
   // RFC 6455 section 9: extensions apply in the order they were accepted.
   // Extension i reads what i-1 wrote and writes into the other scratch
   // buffer, so the two buffers alternate whatever the chain's length.
+  if (extensions_.empty()) return std::nullopt;
+  ChainScratch& buffers = scratch();
   std::size_t next = 0;
   for (const Extension& extension : extensions_) {
     bool rewrote = false;
-    if (auto error = run_one(Direction::encode, extension, frame, encode_scratch_[next],
-                             error_message_, 0, rewrote))
+    if (auto error = run_one(Direction::encode, extension, frame, buffers.encode[next],
+                             buffers.error_message, 0, rewrote))
       return error;
     if (rewrote) next ^= 1;
   }
@@ -154,11 +167,12 @@ std::optional<ChainError> ExtensionChain::encode(FrameView& frame) {
 
 std::optional<ChainError> ExtensionChain::decode(FrameView& frame, std::uint64_t max_payload_size) {
   // Incoming frames unwind the chain: the last accepted extension decodes first.
+  ChainScratch* buffers = extensions_.empty() ? nullptr : &scratch();
   std::size_t next = 0;
   for (auto it = extensions_.rbegin(); it != extensions_.rend(); ++it) {
     bool rewrote = false;
-    if (auto error = run_one(Direction::decode, *it, frame, decode_scratch_[next], error_message_,
-                             max_payload_size, rewrote))
+    if (auto error = run_one(Direction::decode, *it, frame, buffers->decode[next],
+                             buffers->error_message, max_payload_size, rewrote))
       return error;
     if (rewrote) next ^= 1;
   }
@@ -215,15 +229,25 @@ std::string ExtensionChain::header_value() const {
   return out;
 }
 
+std::size_t ChainScratch::bytes() const noexcept {
+  return encode[0].capacity() + encode[1].capacity() + decode[0].capacity() + decode[1].capacity() +
+         error_message.capacity();
+}
+
+void ChainScratch::release() noexcept {
+  for (ByteBuffer& buffer : encode) buffer.release();
+  for (ByteBuffer& buffer : decode) buffer.release();
+  error_message.release();
+}
+
 std::size_t ExtensionChain::scratch_bytes() const noexcept {
-  return encode_scratch_[0].capacity() + encode_scratch_[1].capacity() +
-         decode_scratch_[0].capacity() + decode_scratch_[1].capacity() + error_message_.capacity();
+  // The buffers' storage; the small ChainScratch itself is left out, as a
+  // vector's control block is.
+  return own_scratch_ ? own_scratch_->bytes() : 0;
 }
 
 void ExtensionChain::release_scratch() noexcept {
-  for (ByteBuffer& buffer : encode_scratch_) buffer.release();
-  for (ByteBuffer& buffer : decode_scratch_) buffer.release();
-  error_message_.release();
+  own_scratch_.reset();
 }
 
 }  // namespace wsx::core

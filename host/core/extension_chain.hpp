@@ -58,6 +58,22 @@ class Extension {
   std::vector<ExtensionParam> params_;
 };
 
+// The buffers an extension chain writes into while it encodes or decodes
+// one frame. Two per direction: extension i reads one and writes the other,
+// so a chain of any length needs no per-frame allocation once warm. What a
+// chain leaves in them is consumed (copied into the output queue or the
+// message assembly, or handed to the application) before the chain runs
+// again, so all the connections of one I/O thread can share one set: an idle
+// connection then holds none.
+struct ChainScratch {
+  ByteBuffer encode[2];
+  ByteBuffer decode[2];
+  ByteBuffer error_message;
+
+  [[nodiscard]] std::size_t bytes() const noexcept;
+  void release() noexcept;
+};
+
 class ExtensionChain {
  public:
   ExtensionChain() = default;
@@ -85,19 +101,27 @@ class ExtensionChain {
   // acceptance order, e.g. "permessage-deflate; client_max_window_bits=15".
   [[nodiscard]] std::string header_value() const;
 
-  // Bytes of heap held by the chain's scratch buffers (for memory accounting).
+  // Makes the chain use `shared` (owned by the caller, e.g. one per I/O
+  // thread, outliving the chain) instead of scratch buffers of its own. Only
+  // for chains that never run while another chain sharing it is mid-frame:
+  // the connections of one thread, driven one event at a time.
+  void share_scratch(ChainScratch& shared) noexcept;
+
+  // Bytes of heap held by the chain's own scratch buffers (for memory
+  // accounting; shared ones are not this chain's).
   [[nodiscard]] std::size_t scratch_bytes() const noexcept;
-  // Frees scratch buffers (an idle connection gives its memory back).
+  // Frees the chain's own scratch buffers (an idle connection gives its
+  // memory back).
   void release_scratch() noexcept;
 
  private:
   std::vector<Extension> extensions_;
   std::uint8_t rsv_mask_ = 0;
-  // Two scratch buffers per direction: extension i reads one and writes the
-  // other, so a chain of any length needs no per-frame allocation once warm.
-  ByteBuffer encode_scratch_[2];
-  ByteBuffer decode_scratch_[2];
-  ByteBuffer error_message_;
+  [[nodiscard]] ChainScratch& scratch();
+
+  // Created on first use unless a shared set was given.
+  std::unique_ptr<ChainScratch> own_scratch_;
+  ChainScratch* shared_scratch_ = nullptr;
 };
 
 }  // namespace wsx::core

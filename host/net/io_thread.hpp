@@ -19,6 +19,7 @@
 #include <span>
 #include <thread>
 
+#include "core/extension_chain.hpp"
 #include "core/log.hpp"
 #include "net/server_settings.hpp"
 #include "net/slot_table.hpp"
@@ -47,6 +48,10 @@ class IoThread {
     return {read_buffer_.get(), kReadBufferSize};
   }
   [[nodiscard]] TimerWheel& wheel() noexcept { return wheel_; }
+  // Scratch buffers for the extension chains of this thread's connections
+  // (core::ExtensionChain::share_scratch): one set per thread instead of one
+  // per connection.
+  [[nodiscard]] core::ChainScratch& chain_scratch() noexcept { return chain_scratch_; }
   [[nodiscard]] SlotTable<Session>& sessions() noexcept { return sessions_; }
   [[nodiscard]] bool running_here() const noexcept { return executor_.running_in_this_thread(); }
 
@@ -78,6 +83,7 @@ class IoThread {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<std::uint8_t[]> read_buffer_;
   TimerWheel wheel_;
+  core::ChainScratch chain_scratch_;
   std::shared_ptr<const ServerSettings> settings_;
   // Declared last: sessions go first on destruction, while the io_context
   // and wheel they are registered with still exist.

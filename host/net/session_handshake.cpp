@@ -48,6 +48,7 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
   const config::Limits& limits = settings.limits;
   connection_.emplace(core::Role::server, std::move(result.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
+  connection_->share_chain_scratch(thread_.chain_scratch());
   phase_ = Phase::open;
   opened_ = true;
   const std::string peer = peer_text();
