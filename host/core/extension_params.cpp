@@ -2,39 +2,13 @@
 
 #include <new>
 
-namespace wsx::core {
+#include "http_tokens.hpp"
 
-namespace {
-// RFC 7230 section 3.2.6: tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" /
-// "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-constexpr bool is_tchar(unsigned char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-}  // namespace
+namespace wsx::core {
 
 bool is_token(std::string_view text) noexcept {
   if (text.empty()) return false;
-  for (unsigned char c : text)
+  for (const char c : text)
     if (!is_tchar(c)) return false;
   return true;
 }
