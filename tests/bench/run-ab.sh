@@ -327,39 +327,43 @@ run_idle() {
 }
 
 # --- Scenarios ------------------------------------------------------------------
-# name | wsx-bench arguments | limit. Each scenario runs on wsx and Beast
-# alternately; its limit, if any, runs right after each pair, so that it sees
-# the same state of the machine:
+# name | wsx-bench arguments | limit | limit's wsx-bench arguments. Each
+# scenario runs on wsx and Beast alternately; its limit, if any, runs right
+# after each pair, so that it sees the same state of the machine:
 #  socket: raw-echo against raw-tcp-echo (no WebSocket work on the server);
 #  zlib:   zlib-limit alone on CPU 0 with the servers' settings (the
 #          compression work of one echo: inflate + deflate, nothing else).
-# Both send wsx-bench's text corpus with one message in flight per
-# connection; there is no pipelined or 1 MiB variant (wsx-bench applies
-# --depth to pipeline and --size to large only), so pipeline and large have
-# no limit.
+# One message in flight per connection, as in the scenario: echo's limits
+# send wsx-bench's text corpus, large's (--payload large) the very 1 MiB
+# payloads large sends, with the same connections. Pipeline has no limit
+# (raw-echo keeps one message in flight).
+echo_limit_args="--connections $connections"
+large_args="--connections $large_connections --size $large_size"
+large_limit_args="$large_args --payload large"
 scenarios=(
-  "echo-plain|--scenario echo --connections $connections|socket"
-  "echo-deflate|--scenario echo --connections $connections --deflate|zlib"
-  "pipeline-plain|--scenario pipeline --connections $connections --depth $pipeline_depth|"
-  "large-plain|--scenario large --connections $large_connections --size $large_size|"
-  "large-deflate|--scenario large --connections $large_connections --size $large_size --deflate|"
-  "storm-deflate|--scenario storm --connections $connections --deflate|"
-  "idle-plain||"
-  "idle-deflate|--deflate|"
+  "echo-plain|--scenario echo --connections $connections|socket|$echo_limit_args"
+  "echo-deflate|--scenario echo --connections $connections --deflate|zlib|"
+  "pipeline-plain|--scenario pipeline --connections $connections --depth $pipeline_depth||"
+  "large-plain|--scenario large $large_args|socket|$large_limit_args"
+  "large-deflate|--scenario large $large_args --deflate|zlib|$large_limit_args"
+  "storm-deflate|--scenario storm --connections $connections --deflate||"
+  "idle-plain|||"
+  "idle-deflate|--deflate||"
 )
 
-# run_limit SCENARIO RUN socket|zlib
+# run_limit SCENARIO RUN socket|zlib [WSX-BENCH ARGS...]
 run_limit() {
   local scenario=$1 run=$2 kind=$3 out=$work/limit.out json before after
+  shift 3
   case $kind in
-    socket) run_load "$scenario.limit" raw "$run" --scenario raw-echo --connections "$connections" ;;
+    socket) run_load "$scenario.limit" raw "$run" --scenario raw-echo "$@" ;;
     zlib)
       # No server: the compression limit runs where the servers run. Its CPU
       # time is what this shell's waited-for children used meanwhile.
       children_cpu_seconds
       before=$children_cpu
       if ! timeout $((duration + 60)) taskset -c 0 "$bench_bin" --scenario zlib-limit \
-        --duration "$duration" "${zlib_settings[@]}" >"$out" 2>"$out.err"; then
+        --duration "$duration" "${zlib_settings[@]}" "$@" >"$out" 2>"$out.err"; then
         cat "$out" "$out.err" >&2
         die "$scenario limit: zlib-limit failed"
       fi
@@ -377,8 +381,9 @@ run_limit() {
 
 started=$(date +%s)
 for entry in "${scenarios[@]}"; do
-  IFS='|' read -r name arguments limit <<<"$entry"
+  IFS='|' read -r name arguments limit limit_arguments <<<"$entry"
   read -r -a args <<<"$arguments"
+  read -r -a limit_args <<<"$limit_arguments"
   for ((run = 1; run <= pairs; run++)); do
     for server in wsx beast; do
       if [[ $name == idle-* ]]; then
@@ -387,7 +392,9 @@ for entry in "${scenarios[@]}"; do
         run_load "$name" "$server" "$run" "${args[@]}"
       fi
     done
-    if [[ -n $limit ]]; then run_limit "$name" "$run" "$limit"; fi
+    if [[ -n $limit ]]; then
+      run_limit "$name" "$run" "$limit" "${limit_args[@]+"${limit_args[@]}"}"
+    fi
   done
 done
 elapsed=$(($(date +%s) - started))
@@ -461,7 +468,8 @@ print("- permessage-deflate on both servers: the wsx plugin's defaults (below). 
       "compresses messages of any size (wsx: only >= min_size) with its own zlib port; "
       "see tests/bench/peers/beast_echo.cpp")
 print(f"- limits: socket = wsx-bench raw-echo against raw-tcp-echo (same connections); "
-      f"zlib = wsx-bench zlib-limit {zlib} on CPU 0")
+      f"zlib = wsx-bench zlib-limit {zlib} on CPU 0; for large-*, both with --payload large "
+      f"(the same 1 MiB payloads)")
 for s in SERVERS:
     agreed = sorted({r["bench"].get("negotiated", "") for r in rows
                      if r["server"] == s and r["bench"].get("negotiated")})

@@ -8,8 +8,9 @@
 # Runs wsx-micro-bench briefly, then starts wsx-host (with the
 # permessage-deflate plugin), beast-echo and raw-tcp-echo, and runs each
 # wsx-bench scenario once: the WebSocket scenarios against wsx and Beast,
-# raw-echo against raw-tcp-echo, zlib-limit on its own. A missing binary is a
-# failure, not a skip: CI builds all of them.
+# raw-echo against raw-tcp-echo, zlib-limit on its own (each also with
+# --payload large). A missing binary is a failure, not a skip: CI builds all
+# of them.
 set -euo pipefail
 
 die() {
@@ -125,6 +126,11 @@ for server in wsx beast; do
 done
 bench "raw-echo" --host 127.0.0.1 --port "${ports[raw]}" --scenario raw-echo "${tiny[@]}"
 bench "zlib-limit" --scenario zlib-limit --duration 0.2 --level 3 --window-bits 15 --mem-level 5
+# The limits of large and large --deflate (--payload large: large's payloads).
+bench "raw-echo large" --host 127.0.0.1 --port "${ports[raw]}" --scenario raw-echo \
+  --payload large --size 65536 "${tiny[@]}"
+bench "zlib-limit large" --scenario zlib-limit --payload large --size 65536 --duration 0.2 \
+  --level 3 --window-bits 15 --mem-level 5
 
 # Every server must still be up (none crashed under the runs) and stop cleanly.
 step "stopping servers"

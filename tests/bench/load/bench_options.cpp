@@ -22,7 +22,7 @@ constexpr std::array<std::pair<std::string_view, Scenario>, 7> kScenarios{{
     {"zlib-limit", Scenario::zlib_limit},
 }};
 
-po::options_description describe(BenchOptions& o, std::string& scenario) {
+po::options_description describe(BenchOptions& o, std::string& scenario, std::string& payload) {
   po::options_description d("wsx-bench options");
   d.add_options()("help,h", "show this help and exit")                                     //
       ("host", po::value(&o.host)->default_value(o.host), "server IP address (loopback)")  //
@@ -37,8 +37,12 @@ po::options_description describe(BenchOptions& o, std::string& scenario) {
       ("max-messages", po::value(&o.max_messages)->default_value(o.max_messages),
        "stop after sending this many messages (storm: handshakes)")  //
       ("depth", po::value(&o.depth)->default_value(o.depth),
-       "pipeline: messages in flight per connection")                                  //
-      ("size", po::value(&o.size)->default_value(o.size), "large: bytes per message")  //
+       "pipeline: messages in flight per connection")  //
+      ("size", po::value(&o.size)->default_value(o.size),
+       "large, --payload large: bytes per message")  //
+      ("payload", po::value(&payload),
+       "raw-echo, zlib-limit: text (the corpus; default) or large (the --size binary payloads "
+       "large sends: the limits of large and large --deflate)")  //
       ("hold", po::value(&o.hold_s)->default_value(o.hold_s),
        "idle: seconds to hold the connections after READY")  //
       ("timeout", po::value(&o.timeout_s)->default_value(o.timeout_s),
@@ -74,6 +78,9 @@ std::optional<std::string> check(const BenchOptions& o) {
   if (o.window_bits < 9 || o.window_bits > 15) return "--window-bits must be in [9, 15]";
   if (o.mem_level < 1 || o.mem_level > 9) return "--mem-level must be in [1, 9]";
   if (o.path.empty() || o.path.front() != '/') return "--path must start with '/'";
+  if (o.payload == Payload::large && o.scenario != Scenario::large &&
+      o.scenario != Scenario::raw_echo && o.scenario != Scenario::zlib_limit)
+    return "--payload large is for raw-echo and zlib-limit (large always sends it)";
   if (o.scenario == Scenario::zlib_limit && !o.extension_plugins.empty())
     return "--extension-plugin needs a network scenario (zlib-limit opens no connection)";
   return std::nullopt;
@@ -91,7 +98,8 @@ ParsedOptions parse_options(int argc, const char* const* argv, std::string& help
   ParsedOptions parsed;
   BenchOptions options;
   std::string scenario;
-  const po::options_description description = describe(options, scenario);
+  std::string payload;  // empty: not given
+  const po::options_description description = describe(options, scenario, payload);
   try {
     po::variables_map values;
     po::store(po::parse_command_line(argc, argv, description), values);
@@ -119,6 +127,15 @@ ParsedOptions parse_options(int argc, const char* const* argv, std::string& help
                    "\" (echo, pipeline, large, storm, idle, raw-echo, zlib-limit)";
     return parsed;
   }
+  if (!payload.empty() && payload != "text" && payload != "large") {
+    parsed.error = "unknown --payload \"" + payload + "\" (text, large)";
+    return parsed;
+  }
+  if (options.scenario == Scenario::large && payload == "text") {
+    parsed.error = "--payload text is for raw-echo and zlib-limit (large sends --size bytes)";
+    return parsed;
+  }
+  if (options.scenario == Scenario::large || payload == "large") options.payload = Payload::large;
   if (options.scenario != Scenario::zlib_limit && options.port == 0) {
     parsed.error = "--port is required (1-65535)";
     return parsed;

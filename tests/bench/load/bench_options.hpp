@@ -12,6 +12,11 @@ namespace wsx::bench {
 
 enum class Scenario { echo, pipeline, large, storm, idle, raw_echo, zlib_limit };
 
+// What a run sends: the text corpus, or --size binary payloads (what large
+// sends; raw-echo and zlib-limit send them with --payload large, so that
+// they are the limits of large and large --deflate).
+enum class Payload { text, large };
+
 [[nodiscard]] std::string_view to_string(Scenario scenario) noexcept;
 
 struct BenchOptions {
@@ -22,10 +27,11 @@ struct BenchOptions {
   std::uint32_t connections = 64;
   double duration_s = 5;
   std::uint64_t max_messages = 10'000'000;
-  std::uint32_t depth = 16;      // pipeline: messages in flight per connection
-  std::uint64_t size = 1 << 20;  // large: bytes per message
-  double hold_s = 10;            // idle: how long the connections stay open
-  double timeout_s = 10;         // connect, handshake, each echo, closing handshake
+  std::uint32_t depth = 16;         // pipeline: messages in flight per connection
+  std::uint64_t size = 1 << 20;     // large (and --payload large): bytes per message
+  Payload payload = Payload::text;  // large: always Payload::large
+  double hold_s = 10;               // idle: how long the connections stay open
+  double timeout_s = 10;            // connect, handshake, each echo, closing handshake
   bool deflate = false;
   // The permessage-deflate offer's parameters (RFC 7692 section 7.1). The
   // default is what browsers offer.

@@ -7,7 +7,8 @@
 //   wsx-bench --host 127.0.0.1 --port P [--path /]
 //             --scenario echo|pipeline|large|storm|idle|raw-echo|zlib-limit
 //             [--connections 64] [--duration 5] [--max-messages 10000000]
-//             [--depth 16] [--size 1048576] [--hold 10] [--timeout 10]
+//             [--depth 16] [--size 1048576] [--payload text|large] [--hold 10]
+//             [--timeout 10]
 //             [--deflate] [--deflate-params "client_max_window_bits"]
 //             [--plugin PATH] [--extension-plugin PATH]...
 //             [--seed 1] [--level 6 --window-bits 15 --mem-level 8]

@@ -1,10 +1,12 @@
 // raw-echo, "the socket limit": no WebSocket handshake. Each connection
 // sends over plain TCP the very bytes the echo scenario sends (masked client
 // frames made by a core::Connection in the client role, with the same
-// corpus, order and masking keys; with --deflate, compressed as a server
-// accepting our offer as it stands would have us compress), to a raw TCP
-// echo server, and checks that the identical bytes come back. One message
-// in flight per connection, accounted as echo accounts.
+// messages, order and masking keys -- the text corpus of echo, or with
+// --payload large the --size binary payloads of large; with --deflate,
+// compressed as a server accepting our offer as it stands would have us
+// compress), to a raw TCP echo server, and checks that the identical bytes
+// come back. One message in flight per connection, accounted as echo
+// accounts (mb_per_s as large reports it).
 #pragma once
 
 #include <cstdint>

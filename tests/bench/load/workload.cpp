@@ -12,7 +12,7 @@ namespace wsx::bench {
 
 Workload make_workload(const BenchOptions& options) {
   Workload workload;
-  if (options.scenario == Scenario::large) {
+  if (options.payload == Payload::large) {
     for (std::size_t i = 0; i < kBinaryPoolSize; ++i)
       workload.binaries.push_back(make_binary_payload(derive_seed(options.seed, i), options.size));
     workload.set.messages = as_byte_spans(workload.binaries);

@@ -26,8 +26,9 @@ struct Workload {
   MessageSet set;
 };
 
-// Text corpus for echo, pipeline, idle and raw-echo; binary payloads of
-// --size bytes for large. Seeded by --seed.
+// Binary payloads of --size bytes for large and --payload large (the same
+// bytes for the same --seed and --size); the text corpus otherwise. Seeded by
+// --seed.
 [[nodiscard]] Workload make_workload(const BenchOptions& options);
 
 // Throws std::runtime_error when --host is not an IP address.
