@@ -144,7 +144,7 @@ void BM_WarmReceive(benchmark::State& state) {
     const std::size_t messages_before = handler.messages;
     std::size_t allocations = 0;
     {
-      const AllocationCount count;
+      const test::AllocationCount count;
       for (auto _ : state) {
         receive(wire[next]);
         frames += wire[next].frames;

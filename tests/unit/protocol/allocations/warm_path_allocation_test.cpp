@@ -1,50 +1,17 @@
 // DESIGN.md: "nothing on this path allocates per frame once a connection is
-// warm". This binary replaces the global operator new to count allocations
-// (that is why it is a separate executable) and exchanges frames between a
-// client and a server connection, both running an extension chain that
-// rewrites payloads, after a warm-up.
+// warm". This binary links tests/support's allocation counter, which
+// replaces the global operator new (that is why it is a separate
+// executable), and exchanges frames between a client and a server
+// connection, both running an extension chain that rewrites payloads, after
+// a warm-up.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <vector>
 
 #include "../test_extensions.hpp"
+#include "allocation_counter.hpp"
 #include "core/connection.hpp"
-
-namespace {
-// Counts every allocation of the process while armed. Test-only global state:
-// replacing operator new is inherently process-wide.
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> allocations{0};
-
-void* counted_allocate(std::size_t size) {
-  if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return counted_allocate(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_allocate(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace wsx::core {
 namespace {
@@ -136,11 +103,14 @@ TEST(WarmPath, NoAllocationPerFrameOnceWarm) {
 
   for (int i = 0; i < 200; ++i) round(i);  // warm-up: buffers reach their working size
   const std::size_t warm_messages = client_handler.messages;
-  counting = true;
-  for (int i = 0; i < 1000; ++i) round(i);
-  counting = false;
+  std::size_t allocations = 0;
+  {
+    const wsx::test::AllocationCount count;
+    for (int i = 0; i < 1000; ++i) round(i);
+    allocations = count.count();
+  }
 
-  EXPECT_EQ(allocations.load(), 0u);
+  EXPECT_EQ(allocations, 0u);
   EXPECT_EQ(server_handler.errors + client_handler.errors, 0u);
   EXPECT_EQ(client_handler.messages - warm_messages, 2000u + 100u);
   EXPECT_GE(client_handler.pongs, 1000u / 7);

@@ -6,8 +6,7 @@
 
 namespace {
 
-// Process-wide by nature: replacing operator new is a whole-program act
-// (the same approach as tests/unit/protocol/allocations).
+// Process-wide by nature: replacing operator new is a whole-program act.
 std::atomic<bool> counting{false};
 std::atomic<std::size_t> allocations{0};
 
@@ -38,7 +37,7 @@ void operator delete[](void* p, std::size_t) noexcept {
   std::free(p);
 }
 
-namespace wsx::bench {
+namespace wsx::test {
 
 AllocationCount::AllocationCount() noexcept {
   allocations.store(0, std::memory_order_relaxed);
@@ -53,4 +52,4 @@ std::size_t AllocationCount::count() const noexcept {
   return allocations.load(std::memory_order_relaxed);
 }
 
-}  // namespace wsx::bench
+}  // namespace wsx::test
