@@ -166,8 +166,12 @@ TEST(ServerLimits, ASlowReaderIsClosedWith1008InsteadOfBufferedWithoutLimit) {
   // Bounded: the queue limit plus what the kernel buffers took, far from 64 MiB.
   EXPECT_LT(sent.load() * 64 * 1024, 16 * 1024 * 1024) << sent.load() << " chunks were accepted";
   EXPECT_TRUE(running.log().contains("slow peer peer=127.0.0.1:"));
-  // The dropped client reads what arrived, then end of stream.
-  EXPECT_TRUE(client->wait_for_eof(5s));
+  // The dropped client reads what arrived, then end of stream. The server's
+  // socket is closed with data still queued for a peer that has not read
+  // yet; the kernel delivers it at the pace of that peer's 16 KiB window and
+  // the persist timer (RFC 1122 section 4.2.2.17), which on a loaded CI
+  // machine took longer than 5 s once. The bound stays: EOF must come.
+  EXPECT_TRUE(client->wait_for_eof(20s));
 }
 
 // Echo: a peer that sends without reading makes the server stop reading from
