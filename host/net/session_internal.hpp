@@ -33,6 +33,17 @@ inline constexpr std::chrono::milliseconds kShrinkDelay{1000};
   return error == boost::asio::error::would_block || error == boost::asio::error::try_again;
 }
 
+// Flags for a write after which we shut the sending side down at once (the
+// last Close frame, an HTTP error response). MSG_MORE holds the bytes in the
+// kernel for a moment, so the FIN that shutdown() sends rides in the same
+// TCP segment: one segment (and one ACK from the peer) less per connection
+// closed, which a connect storm feels. Linux only; elsewhere no flag.
+#ifdef MSG_MORE
+inline constexpr boost::asio::socket_base::message_flags kLastWriteFlags = MSG_MORE;
+#else
+inline constexpr boost::asio::socket_base::message_flags kLastWriteFlags = 0;
+#endif
+
 struct Session::HandshakeData {
   // Everything received so far (the core parses the head from its start).
   std::string received;

@@ -22,10 +22,12 @@ void Session::flush() {
   // The HTTP response precedes every frame.
   if (handshake_ && handshake_->written < handshake_->response.size()) {
     HandshakeData& hs = *handshake_;
+    // A rejection (4xx/5xx) is followed by shutdown(): see kLastWriteFlags.
+    const auto flags = phase_ == Phase::rejecting ? kLastWriteFlags : 0;
     while (hs.written < hs.response.size()) {
-      const std::size_t n = socket_.write_some(
+      const std::size_t n = socket_.send(
           boost::asio::buffer(hs.response.data() + hs.written, hs.response.size() - hs.written),
-          error);
+          flags, error);
       if (would_block(error)) {
         wait_writable();
         return;
@@ -41,9 +43,13 @@ void Session::flush() {
   }
   if (phase_ == Phase::open) handshake_.reset();  // the 101 is out: free it all
   if (connection_) {
+    // Once the closing handshake is done (RFC 6455 section 7.1.1) what is
+    // left to write is the last thing we send before shutdown (after_flush).
+    const auto flags =
+        phase_ == Phase::open && connection_->should_close_transport() ? kLastWriteFlags : 0;
     while (connection_->has_pending_output()) {
       const std::span<const std::uint8_t> out = connection_->pending_output();
-      const std::size_t n = socket_.write_some(boost::asio::buffer(out.data(), out.size()), error);
+      const std::size_t n = socket_.send(boost::asio::buffer(out.data(), out.size()), flags, error);
       if (would_block(error)) break;
       if (error) {
         record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
