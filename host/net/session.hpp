@@ -113,8 +113,12 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   void start_closing(std::uint16_t code, std::string_view reason);
   void record_close(std::uint16_t code, std::string_view reason);
   void arm_close_deadline();
-  // Flushes, sends FIN, then waits (bounded) for the peer's FIN.
+  // Flushes, sends FIN, then waits (bounded) for the peer's FIN, unless
+  // nothing_more_to_read(): then it closes the socket at once.
   void linger();
+  // True after a clean closing handshake with no unread input: the peer has
+  // nothing left to send but its FIN.
+  [[nodiscard]] bool nothing_more_to_read();
   void close_socket() noexcept;
   // Tells the application (on_close) and the log, once, from the event loop.
   void post_close_notice() noexcept;

@@ -8,7 +8,10 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "recording_handlers.hpp"
@@ -56,6 +59,56 @@ TEST(ServerLimits, BeyondMaxConnectionsTheRequestIsAnswered503) {
   auto echo = fourth->next_message();
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->text(), "in");
+}
+
+// Open descriptors of this process (the server runs in it, on its own
+// thread): its sockets among them.
+std::size_t open_descriptors() {
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
+    ++count;
+  return count;
+}
+
+// RFC 6455 section 7.1.1: after a clean closing handshake the server closes
+// TCP first. It need not wait for the client's FIN to do so: a client that
+// keeps its socket open (or is slow to close it) must not hold a server
+// socket (and a wake-up, a read and a close) for up to close_timeout.
+TEST(ServerLimits, AfterACleanClosingHandshakeTheServerSocketIsClosedWithoutWaitingForTheFin) {
+  EventLog events;
+  ServerOptions options = test_options();
+  options.limits.close_timeout = 30s;
+  RunningServer running(options, {}, echo_into(events));
+  // A raw socket: it reads the server's FIN and keeps its own end open.
+  RawSocket client(running.endpoint());
+  client.write_all(
+      "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  ASSERT_TRUE(events.wait_for("open "));  // the server's socket is surely open
+  const std::size_t open_before = open_descriptors();
+  // A masked Close frame, code 1000 (RFC 6455 sections 5.5.1 and 7.4.1).
+  const std::uint8_t mask[4] = {9, 8, 7, 6};
+  client.write_all(std::vector<std::uint8_t>{0x88, 0x82, mask[0], mask[1], mask[2], mask[3],
+                                             static_cast<std::uint8_t>(0x03 ^ mask[0]),
+                                             static_cast<std::uint8_t>(0xe8 ^ mask[1])});
+  // Read up to the server's Close, but not its FIN: RawSocket answers end
+  // of stream with a FIN of its own, and this client must not send one.
+  std::string received;
+  const Clock::time_point close_deadline = Clock::now() + 3s;
+  while (received.find("\x88\x02\x03\xe8") == std::string::npos && !client.eof() &&
+         Clock::now() < close_deadline) {
+    const std::vector<std::uint8_t> bytes = client.read_some(100ms);
+    received.append(bytes.begin(), bytes.end());
+  }
+  ASSERT_NE(received.find("\x88\x02\x03\xe8"), std::string::npos) << "no Close 1000";
+  ASSERT_FALSE(client.eof());
+  ASSERT_TRUE(events.wait_for("close code=1000"));
+  // `client` keeps its end open: no FIN. The server's socket goes anyway,
+  // far sooner than close_timeout (a lingering session would keep it 30 s).
+  const Clock::time_point deadline = Clock::now() + 2s;
+  while (open_descriptors() >= open_before && Clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(open_descriptors(), open_before - 1);
 }
 
 TEST(ServerLimits, HandshakeTimeoutClosesASilentSocket) {
