@@ -219,9 +219,18 @@ stop_server() {
 records=$work/records.jsonl
 
 # record SCENARIO SERVER RUN HWM_KIB PER_CONN_BYTES CPU_SECONDS BENCH_JSON
+#        [LOAD_CPU_SECONDS TCP_SEGMENTS]
 record() {
-  printf '{"scenario":"%s","server":"%s","run":%s,"hwm_kib":%s,"per_conn_bytes":%s,"cpu_s":%s,"bench":%s}\n' \
-    "$@" >>"$records"
+  printf '{"scenario":"%s","server":"%s","run":%s,"hwm_kib":%s,"per_conn_bytes":%s,"cpu_s":%s,"bench":%s,"load_cpu_s":%s,"segments":%s}\n' \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$7" "${8:-null}" "${9:-null}" >>"$records"
+}
+
+# TCP segments sent by this machine so far (/proc/net/snmp Tcp: OutSegs).
+# Loopback: every segment either side sends counts once. Other traffic on
+# the machine counts too, so the figure is a diagnostic, not a metric.
+tcp_out_segments() {
+  awk '$1 == "Tcp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "OutSegs") col = i; n = 1 }
+                      else print $col }' /proc/net/snmp
 }
 
 # CPU time (user + system) of process $1 so far, in clock ticks. On a shared
@@ -272,16 +281,28 @@ run_bench() {
 
 # run_load SCENARIO SERVER RUN ARGS...: start, load, record, stop.
 run_load() {
-  local scenario=$1 server=$2 run=$3 out=$work/bench.out hwm json ticks
+  local scenario=$1 server=$2 run=$3 out=$work/bench.out hwm json ticks segments
+  local load_before load_cpu
   shift 3
   start_server "$server"
   ticks=$(proc_cpu_ticks "$server_pid")
+  # The load tool's CPU: what this shell's waited-for children used while
+  # it ran (the server is reaped only later, by stop_server). It shows when
+  # wsx-bench, not the server, is what saturates.
+  children_cpu_seconds
+  load_before=$children_cpu
+  segments=$(tcp_out_segments)
   run_bench "$out" --duration "$duration" "$@" || die "$scenario on $server failed"
+  segments=$(($(tcp_out_segments) - segments))
+  children_cpu_seconds
+  load_cpu=$("$python" -c 'import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 3))' \
+    "$load_before" "$children_cpu")
   ticks=$(($(proc_cpu_ticks "$server_pid") - ticks))
   json=$(bench_json "$out") || die "$scenario on $server: no result"
   hwm=$(proc_kib "$server_pid" VmHWM)
   stop_server
-  record "$scenario" "$server" "$run" "$hwm" null "$(cpu_seconds "$ticks")" "$json"
+  record "$scenario" "$server" "$run" "$hwm" null "$(cpu_seconds "$ticks")" "$json" \
+    "$load_cpu" "$segments"
   echo "run-ab: $scenario $server #$run: $json" >&2
 }
 
@@ -506,6 +527,45 @@ for scenario in present:
                  for s in SERVERS + ("limit",))
     print(f"| {scenario} | {unit} | {fmt(a, 2)} | {fmt(b, 2)} | {ratio(a, b)} | {fmt(lim, 2)} "
           f"| {ratio(a, lim)} |")
+
+print("\n## Who saturates: CPU busy (% of one core) of the server and of wsx-bench, "
+      "and TCP segments per unit of work (medians)\n")
+print("A load tool near 100% sets the pace for any server it drives: the ratio between "
+      "servers then says little, their CPU per unit above says more.\n")
+print("| scenario | unit | wsx busy | wsx-bench busy (wsx) | Beast busy | wsx-bench busy (Beast) "
+      "| raw-tcp-echo busy | wsx-bench busy (raw) | segments/unit wsx | segments/unit Beast |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+def busy(r, field):
+    seconds = r["bench"].get("seconds")
+    return 100 * r[field] / seconds if r.get(field) is not None and seconds else None
+
+def work_units(r, unit):
+    """Messages, megabytes or handshakes of one run, as its CPU unit counts them."""
+    bench = r["bench"]
+    if unit == "ms/MB":
+        return bench["bytes"] / 1e6 if bench.get("bytes") else None
+    return bench.get("handshakes" if unit == "us/handshake" else "messages") or None
+
+def segments_per_unit(r, unit):
+    units = work_units(r, unit)
+    return r["segments"] / units if r.get("segments") is not None and units else None
+
+for scenario in present:
+    _, _, _, unit, how = metrics[scenario]
+    if not how:
+        continue
+    cells = []
+    socket_limit = [r for r in runs(scenario, "limit") if r["server"] == "raw"]
+    for s in SERVERS + ("limit",):
+        chosen = socket_limit if s == "limit" else runs(scenario, s)
+        for field in ("cpu_s", "load_cpu_s"):
+            share = median([busy(r, field) for r in chosen])
+            cells.append("-" if share is None else f"{share:.0f}%")
+    seg = [fmt(median([segments_per_unit(r, unit) for r in runs(scenario, s)]), 2)
+           for s in SERVERS]
+    unit_name = unit.split("/")[1]
+    print(f"| {scenario} | {unit_name} | " + " | ".join(cells) + f" | {seg[0]} | {seg[1]} |")
 
 print("\n## Latency seen by wsx-bench (medians of the runs' p50 / p99, microseconds)\n")
 print("| scenario | wsx p50 | wsx p99 | Beast p50 | Beast p99 | limit p50 | limit p99 |")
