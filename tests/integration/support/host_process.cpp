@@ -149,6 +149,12 @@ ExitStatus HostProcess::stop(std::chrono::milliseconds timeout) {
   stop_requested_ = true;
   if (!running()) return exit_.value_or(ExitStatus{});
   ::kill(pid_, SIGTERM);
+  return wait_for_exit(timeout);
+}
+
+ExitStatus HostProcess::wait_for_exit(std::chrono::milliseconds timeout) {
+  stop_requested_ = true;
+  if (!running()) return exit_.value_or(ExitStatus{});
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!running()) return *exit_;

@@ -46,6 +46,10 @@ class HostProcess {
 
   // SIGTERM, then waits up to `timeout` (SIGKILL after that). Idempotent.
   ExitStatus stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // For a host already told to stop (a signal the test sent itself): waits
+  // up to `timeout` for it to exit on its own, SIGKILL after that. Sends no
+  // second SIGTERM, which would kill a host that is already on its way out.
+  ExitStatus wait_for_exit(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
  private:
   void reap(int wait_status);
