@@ -19,7 +19,10 @@ IoThread::IoThread(std::uint32_t index, std::chrono::milliseconds tick,
       work_(std::in_place, io_.get_executor()),
       read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReadBufferSize)),
       wheel_(io_, tick),
-      settings_(std::move(settings)) {}
+      poller_(io_, *this, logger),
+      settings_(std::move(settings)) {
+  poller_.start();
+}
 
 IoThread::~IoThread() {
   join();
@@ -54,7 +57,13 @@ void IoThread::join() {
 
 void IoThread::finish() noexcept {
   wheel_.shutdown();
+  poller_.stop();
   work_.reset();
+}
+
+void IoThread::on_ready(ReadinessPoller::Token token, std::uint32_t events) {
+  if (Session* session = sessions_.find(Session::key_from_token(token)))
+    session->on_socket_events(events);
 }
 
 }  // namespace wsx::net

@@ -4,8 +4,9 @@
 // Why per-thread: a connection is only ever touched by its own thread, so the
 // per-message path takes no lock (uWebSockets' model). Why a shared read
 // buffer: an idle connection then holds no read memory at all; a session
-// waits for readability (async_wait) and reads into this buffer only when
-// bytes are there, and the core keeps just an incomplete frame's tail.
+// waits for readability (the thread's ReadinessPoller) and reads into this
+// buffer only when bytes are there, and the core keeps just an incomplete
+// frame's tail.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +22,7 @@
 
 #include "core/extension_chain.hpp"
 #include "core/log.hpp"
+#include "net/readiness_poller.hpp"
 #include "net/server_settings.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
@@ -29,7 +31,7 @@ namespace wsx::net {
 
 class Session;
 
-class IoThread {
+class IoThread final : private ReadinessPoller::Sink {
  public:
   // 64 KiB: large enough that one read drains most bursts, small enough to
   // stay in L2 cache.
@@ -48,6 +50,8 @@ class IoThread {
     return {read_buffer_.get(), kReadBufferSize};
   }
   [[nodiscard]] TimerWheel& wheel() noexcept { return wheel_; }
+  // Where this thread's sessions register their sockets.
+  [[nodiscard]] ReadinessPoller& poller() noexcept { return poller_; }
   // Scratch buffers for the extension chains of this thread's connections
   // (core::ExtensionChain::share_scratch): one set per thread instead of one
   // per connection.
@@ -76,6 +80,9 @@ class IoThread {
   [[nodiscard]] bool finished() const noexcept { return !work_.has_value(); }
 
  private:
+  // A session's socket is ready: hands the events to it, if it still exists.
+  void on_ready(ReadinessPoller::Token token, std::uint32_t events) override;
+
   std::uint32_t index_;
   const Logger& logger_;
   boost::asio::io_context io_;
@@ -83,6 +90,7 @@ class IoThread {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<std::uint8_t[]> read_buffer_;
   TimerWheel wheel_;
+  ReadinessPoller poller_;
   core::ChainScratch chain_scratch_;
   std::shared_ptr<const ServerSettings> settings_;
   // Declared last: sessions go first on destruction, while the io_context

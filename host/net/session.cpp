@@ -3,6 +3,10 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/epoll.h>
+
+#include <exception>
+
 #include "net/endpoint_text.hpp"
 #include "net/io_thread.hpp"
 
@@ -11,19 +15,20 @@ namespace wsx::net {
 Session::Session(ServerContext& server, IoThread& thread, Key key, Socket socket, bool over_limit)
     : server_(server),
       thread_(thread),
-      socket_(std::move(socket)),
       handshake_(std::make_unique<HandshakeData>()),
       opened_at_(std::chrono::steady_clock::now()),
       key_(key) {
   handshake_->over_limit = over_limit;
   boost::system::error_code ignored;
-  // Reads and writes never block the thread: a would-block result means
-  // "wait for readiness" (see on_readable and flush).
-  socket_.non_blocking(true, ignored);
   // Frames are written whole, one gathered write per batch; Nagle's delay
   // would only add latency to small messages.
-  socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
-  peer_ = socket_.remote_endpoint(ignored);
+  socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  peer_ = socket.remote_endpoint(ignored);
+  // From here on the descriptor is ours, out of Asio's reactor (see
+  // native_socket.hpp). Reads and writes never block the thread: a
+  // would-block result means "wait for readiness" (on_readable, flush).
+  const int fd = socket.release(ignored);
+  socket_ = NativeSocket(ignored ? -1 : fd);
   TimerWheel& wheel = thread_.wheel();
   last_input_tick_ = wheel.now_tick();
   phase_deadline_tick_ =
@@ -42,28 +47,45 @@ bool Session::is_open() const noexcept {
 }
 
 void Session::start() {
-  // The request may already be in the socket, and its readiness edge may
-  // have been reported before we waited for it: try a read first.
+  if (!socket_.is_open() || !thread_.poller().add(socket_.fd(), token_of(key_))) {
+    server_.logger().error("cannot watch a new connection peer=" + peer_text());
+    abort();
+    return;
+  }
+  // The request may already be in the socket: read first. (Registering
+  // raised an event for it too; with nothing to wait for, it is dropped.)
   on_readable();
+}
+
+void Session::on_socket_events(std::uint32_t events) {
+  if (phase_ == Phase::closed) return;
+  // The peer's FIN (or an error) is already in: a short read no longer
+  // means the socket is empty, since the end of stream raises no edge of
+  // its own once it arrived with the last bytes. Read on until it shows.
+  if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) peer_done_ = true;
+  if (write_pending_ && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) {
+    write_pending_ = false;
+    try {
+      flush();  // a socket error surfaces as the write's error
+    } catch (const std::exception& failure) {
+      server_.logger().error("connection error peer=" + peer_text() + ": " + failure.what());
+      abort();
+      return;
+    }
+  }
+  if (read_pending_ && phase_ != Phase::closed &&
+      (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0) {
+    read_pending_ = false;
+    on_readable();  // end of stream and errors surface as the read's result
+  }
 }
 
 // --- Reading ------------------------------------------------------------------
 
 void Session::wait_readable() {
-  if (read_pending_ || phase_ == Phase::closed) return;
-  read_pending_ = true;
-  socket_.async_wait(Socket::wait_read, [this](const boost::system::error_code& error) {
-    read_pending_ = false;
-    if (phase_ == Phase::closed) {
-      maybe_reap();
-      return;
-    }
-    if (error) {
-      handle_eof();
-      return;
-    }
-    on_readable();
-  });
+  // Edge-triggered: the read that got here emptied the socket (it would
+  // block, or came back short), so the next byte raises a new event.
+  if (phase_ != Phase::closed) read_pending_ = true;
 }
 
 void Session::resume_reading() {
@@ -80,8 +102,7 @@ void Session::on_readable() {
       if (phase_ == Phase::closed || paused_ || read_pending_) return;
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
       boost::system::error_code error;
-      const std::size_t n =
-          socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), error);
+      const std::size_t n = socket_.read_some(buffer, error);
       if (would_block(error)) {
         wait_readable();
         return;
@@ -100,7 +121,8 @@ void Session::on_readable() {
       // A short read emptied the socket. Epoll readiness is edge-triggered,
       // but any byte arriving after this read raises a new edge, which the
       // wait armed here will see (this thread polls only after we return).
-      if (n < buffer.size()) {
+      // Not so for a FIN that came with the bytes just read (peer_done_).
+      if (n < buffer.size() && !peer_done_) {
         wait_readable();
         return;
       }

@@ -3,20 +3,21 @@
 //
 // Memory is the design constraint (an idle connection costs about 1 KiB of
 // the server's memory in all; tests/unit/net/idle_memory_test.cpp measures it):
-//  - no read buffer of its own: it waits for readability (async_wait) and
-//    reads into its I/O thread's shared buffer; the core keeps only the tail
-//    of an incomplete frame;
+//  - no read buffer of its own: its socket is registered once with its I/O
+//    thread's ReadinessPoller (edge-triggered, no re-arm per message) and
+//    it reads into the thread's shared buffer when bytes are there; the
+//    core keeps only the tail of an incomplete frame;
 //  - writes go straight to the socket (non-blocking); only what the kernel
-//    would not take stays queued in the core, and a write-readiness wait is
-//    armed only then;
+//    would not take stays queued in the core, and it waits for
+//    write-readiness only then;
 //  - no timer of its own: one entry in the thread's TimerWheel;
 //  - handshake-only state (request bytes, response) lives on the heap and is
 //    freed once the connection is open.
 //
 // Lifetime: owned by its IoThread's SlotTable; destroyed by a posted "reap"
-// once the socket is closed and no operation of its own is outstanding.
-// Every completion handler captures `this` only while such an operation is
-// pending; posted continuations look the session up by key instead.
+// once the socket is closed. Readiness events and posted continuations look
+// the session up by key (it may be gone by then); only the timer wheel holds
+// a pointer, and the session unlinks itself from it.
 // Threading: everything runs on the owning I/O thread.
 #pragma once
 
@@ -34,6 +35,7 @@
 #include "core/connection.hpp"
 #include "core/connection_handler.hpp"
 #include "net/connection_handle.hpp"
+#include "net/native_socket.hpp"
 #include "net/server_handlers.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
@@ -59,8 +61,18 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Begins reading the opening handshake.
+  // Registers the socket with the thread's poller and begins reading the
+  // opening handshake.
   void start();
+  // The poller's events for this session's socket (EPOLLIN, EPOLLOUT, ...).
+  void on_socket_events(std::uint32_t events);
+  // The poller token of a key, and back.
+  [[nodiscard]] static std::uint64_t token_of(Key key) noexcept {
+    return (std::uint64_t{key.generation} << 32) | key.slot;
+  }
+  [[nodiscard]] static Key key_from_token(std::uint64_t token) noexcept {
+    return {static_cast<std::uint32_t>(token), static_cast<std::uint32_t>(token >> 32)};
+  }
 
   [[nodiscard]] ConnectionHandle handle() const noexcept;
   [[nodiscard]] bool is_open() const noexcept;
@@ -84,7 +96,7 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
     rejecting,  // writing an HTTP error response, then closing
     open,       // WebSocket data phase (core::Connection open or closing)
     lingering,  // our side shut down (FIN sent); discarding input until EOF
-    closed,     // socket closed; waiting for outstanding operations, then reap
+    closed,     // socket closed; waiting for the posted reap
   };
   struct HandshakeData;
   struct CloseRecord;
@@ -144,7 +156,7 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
 
   ServerContext& server_;
   IoThread& thread_;
-  Socket socket_;
+  NativeSocket socket_;
   std::optional<core::Connection> connection_;
   // Only during the handshake (and a rejection's response).
   std::unique_ptr<HandshakeData> handshake_;
@@ -158,8 +170,9 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   std::uint32_t last_input_tick_ = 0;
   std::uint32_t phase_deadline_tick_ = 0;
   Phase phase_ = Phase::handshake;
-  bool read_pending_ = false;   // an async_wait(read) is outstanding
-  bool write_pending_ = false;  // an async_wait(write) is outstanding
+  bool read_pending_ = false;   // waiting for the poller's input event
+  bool write_pending_ = false;  // waiting for the poller's output event
+  bool peer_done_ = false;      // the poller saw the peer's FIN or an error
   bool in_receive_ = false;     // inside connection_->receive(): defer flushes
   bool paused_ = false;         // back-pressure: not reading until drained
   bool ping_sent_ = false;      // a keepalive Ping is out since the last input

@@ -65,7 +65,7 @@ void Session::linger() {
   // Send FIN but keep reading: closing with unread input would make the
   // kernel answer with RST, which can destroy our last frame (or HTTP
   // response) before the peer reads it.
-  socket_.shutdown(Socket::shutdown_send, error);
+  socket_.shutdown_send(error);
   if (error || nothing_more_to_read()) {
     close_socket();
     maybe_reap();
@@ -99,8 +99,10 @@ bool Session::nothing_more_to_read() {
 void Session::close_socket() noexcept {
   if (phase_ == Phase::closed) return;
   phase_ = Phase::closed;
-  boost::system::error_code ignored;
-  socket_.close(ignored);  // outstanding waits complete with operation_aborted
+  read_pending_ = false;
+  write_pending_ = false;
+  if (socket_.is_open()) thread_.poller().remove(socket_.fd());
+  socket_.close();
   TimerWheel::cancel(*this);
   post_close_notice();
 }
@@ -133,7 +135,7 @@ void Session::deliver_close_notice() {
 }
 
 void Session::maybe_reap() {
-  if (phase_ != Phase::closed || read_pending_ || write_pending_ || reap_posted_) return;
+  if (phase_ != Phase::closed || reap_posted_) return;
   reap_posted_ = true;
   // Posted, like the close notice (posted earlier, so delivered first).
   boost::asio::post(thread_.io(), [thread = &thread_, key = key_] {

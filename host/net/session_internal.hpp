@@ -13,6 +13,8 @@
 
 #include <boost/asio/error.hpp>
 
+#include <sys/socket.h>
+
 #include "core/close_status.hpp"
 #include "net/log_fields.hpp"
 #include "net/server_context.hpp"
@@ -39,9 +41,9 @@ inline constexpr std::chrono::milliseconds kShrinkDelay{1000};
 // TCP segment: one segment (and one ACK from the peer) less per connection
 // closed, which a connect storm feels. Linux only; elsewhere no flag.
 #ifdef MSG_MORE
-inline constexpr boost::asio::socket_base::message_flags kLastWriteFlags = MSG_MORE;
+inline constexpr int kLastWriteFlags = MSG_MORE;
 #else
-inline constexpr boost::asio::socket_base::message_flags kLastWriteFlags = 0;
+inline constexpr int kLastWriteFlags = 0;
 #endif
 
 struct Session::HandshakeData {

@@ -25,9 +25,10 @@ void Session::flush() {
     // A rejection (4xx/5xx) is followed by shutdown(): see kLastWriteFlags.
     const auto flags = phase_ == Phase::rejecting ? kLastWriteFlags : 0;
     while (hs.written < hs.response.size()) {
-      const std::size_t n = socket_.send(
-          boost::asio::buffer(hs.response.data() + hs.written, hs.response.size() - hs.written),
-          flags, error);
+      const std::size_t n =
+          socket_.send({reinterpret_cast<const std::uint8_t*>(hs.response.data()) + hs.written,
+                        hs.response.size() - hs.written},
+                       flags, error);
       if (would_block(error)) {
         wait_writable();
         return;
@@ -49,7 +50,7 @@ void Session::flush() {
         phase_ == Phase::open && connection_->should_close_transport() ? kLastWriteFlags : 0;
     while (connection_->has_pending_output()) {
       const std::span<const std::uint8_t> out = connection_->pending_output();
-      const std::size_t n = socket_.send(boost::asio::buffer(out.data(), out.size()), flags, error);
+      const std::size_t n = socket_.send(out, flags, error);
       if (would_block(error)) break;
       if (error) {
         record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
@@ -72,25 +73,9 @@ void Session::flush() {
 }
 
 void Session::wait_writable() {
-  if (write_pending_ || phase_ == Phase::closed) return;
-  write_pending_ = true;
-  socket_.async_wait(Socket::wait_write, [this](const boost::system::error_code& error) {
-    write_pending_ = false;
-    if (phase_ != Phase::closed && error) {
-      record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
-      close_socket();
-    }
-    if (phase_ == Phase::closed) {
-      maybe_reap();
-      return;
-    }
-    try {
-      flush();
-    } catch (const std::exception& failure) {
-      server_.logger().error("connection error peer=" + peer_text() + ": " + failure.what());
-      abort();
-    }
-  });
+  // Edge-triggered: the write that got here would have blocked, so the
+  // poller reports EPOLLOUT once the peer's acknowledgements make room.
+  if (phase_ != Phase::closed) write_pending_ = true;
 }
 
 void Session::after_flush() {

@@ -1,0 +1,91 @@
+#include "net/native_socket.hpp"
+
+#include <boost/asio/error.hpp>
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+namespace wsx::net {
+
+namespace {
+
+boost::system::error_code last_error() noexcept {
+  return {errno, boost::system::system_category()};
+}
+
+}  // namespace
+
+NativeSocket::NativeSocket(int fd) noexcept : fd_(fd) {
+  int non_blocking = 1;
+  if (fd_ >= 0) ::ioctl(fd_, FIONBIO, &non_blocking);
+}
+
+NativeSocket::NativeSocket(NativeSocket&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+NativeSocket& NativeSocket::operator=(NativeSocket&& other) noexcept {
+  if (this != &other) {
+    close();
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+std::size_t NativeSocket::read_some(std::span<std::uint8_t> buffer,
+                                    boost::system::error_code& error) noexcept {
+  for (;;) {
+    const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    if (n > 0) {
+      error.clear();
+      return static_cast<std::size_t>(n);
+    }
+    if (n == 0) {
+      error = boost::asio::error::eof;
+      return 0;
+    }
+    if (errno == EINTR) continue;
+    error = last_error();
+    return 0;
+  }
+}
+
+std::size_t NativeSocket::send(std::span<const std::uint8_t> bytes, int flags,
+                               boost::system::error_code& error) noexcept {
+  for (;;) {
+    const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), flags | MSG_NOSIGNAL);
+    if (n >= 0) {
+      error.clear();
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EINTR) continue;
+    error = last_error();
+    return 0;
+  }
+}
+
+void NativeSocket::shutdown_send(boost::system::error_code& error) noexcept {
+  if (::shutdown(fd_, SHUT_WR) == 0) {
+    error.clear();
+  } else {
+    error = last_error();
+  }
+}
+
+std::size_t NativeSocket::available(boost::system::error_code& error) const noexcept {
+  int bytes = 0;
+  if (::ioctl(fd_, FIONREAD, &bytes) != 0) {
+    error = last_error();
+    return 0;
+  }
+  error.clear();
+  return static_cast<std::size_t>(bytes);
+}
+
+void NativeSocket::close() noexcept {
+  if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+}
+
+}  // namespace wsx::net
