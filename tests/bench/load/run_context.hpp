@@ -1,5 +1,7 @@
 // What every connection of one run shares: the io_context (one thread), the
-// read buffer (one per thread, as in wsx-host: a connection waits for
+// readiness poller (wsx-host's: each socket registered once, edge-triggered,
+// no re-arm per message, so the load tool spends its core on the traffic),
+// the read buffer (one per thread, as in wsx-host: a connection waits for
 // readability and reads into it only then, so 10,000 idle connections hold
 // no read buffer), the cached clock, the watchdog tick and the first error.
 #pragma once
@@ -13,16 +15,32 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
+
+#include "core/log.hpp"
+#include "net/readiness_poller.hpp"
 
 namespace wsx::bench {
 
 using Clock = std::chrono::steady_clock;
 
-class RunContext {
+class SocketDriver;
+
+class RunContext final : private net::ReadinessPoller::Sink {
  public:
   RunContext(boost::asio::io_context& io, Clock::duration timeout);
 
   [[nodiscard]] boost::asio::io_context& io() noexcept { return io_; }
+
+  // Socket drivers enrol for the poller's events (their id is part of each
+  // registration's token) and leave when destroyed.
+  [[nodiscard]] std::uint32_t enrol(SocketDriver& driver);
+  void leave(std::uint32_t id) noexcept { drivers_[id] = nullptr; }
+  // Registers a connected socket of driver `id`, in its `generation`; the
+  // poller watches while any socket is registered, so that run() returns
+  // once every socket is closed. False if the kernel refused.
+  [[nodiscard]] bool watch(int fd, std::uint32_t id, std::uint32_t generation) noexcept;
+  void unwatch(int fd) noexcept;
   [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
     return {read_buffer_.get(), kReadBufferSize};
   }
@@ -50,8 +68,13 @@ class RunContext {
   static constexpr std::size_t kReadBufferSize = 256 * 1024;
 
   void arm_tick();
+  void on_ready(net::ReadinessPoller::Token token, std::uint32_t events) override;
 
   boost::asio::io_context& io_;
+  Logger logger_;
+  net::ReadinessPoller poller_;
+  std::vector<SocketDriver*> drivers_;
+  std::size_t watched_ = 0;
   Clock::duration timeout_;
   std::unique_ptr<std::uint8_t[]> read_buffer_;
   Clock::time_point now_;

@@ -1,7 +1,9 @@
 // The non-blocking socket loop under every client connection of the tool
 // (WebSocket or raw TCP), in the style of wsx-host's session:
 //
-//  - reads wait for readability (async_wait) and then read into the run's
+//  - once connected, the socket leaves Asio for the run's readiness poller
+//    (registered once, edge-triggered: no system call to re-arm a wait per
+//    message); reads wait for its input event and then read into the run's
 //    shared buffer until the socket is empty, so a connection owns no read
 //    buffer;
 //  - writes go out at once with one write_some of everything queued (the
@@ -9,8 +11,8 @@
 //    and only a full socket buffer makes us wait for writability.
 //
 // A driver can be restarted (storm reuses one per worker); every handler
-// carries the generation it was armed in, so a late completion of an old
-// socket never touches the new one.
+// and every poller registration carries the generation it was made in, so a
+// late completion or event of an old socket never touches the new one.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +21,7 @@
 #include <span>
 #include <string>
 
+#include "net/native_socket.hpp"
 #include "run_context.hpp"
 
 namespace wsx::bench {
@@ -31,9 +34,12 @@ class SocketDriver {
   // True between connect() and close_socket().
   [[nodiscard]] bool active() const noexcept { return active_; }
 
+  // From the run's poller: events of the socket registered in `generation`.
+  void on_socket_events(std::uint32_t generation, std::uint32_t events);
+
  protected:
   explicit SocketDriver(RunContext& run);
-  ~SocketDriver() = default;
+  ~SocketDriver();
 
   // Opens a fresh socket and connects; handle_connected() follows.
   void connect(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -62,11 +68,15 @@ class SocketDriver {
   void arm_write();
 
   RunContext& run_;
-  boost::asio::ip::tcp::socket socket_;
+  std::uint32_t id_;
+  // Asio only while connecting; then the descriptor moves to socket_.
+  boost::asio::ip::tcp::socket connecting_;
+  net::NativeSocket socket_;
   std::uint32_t generation_ = 0;
   bool active_ = false;
-  bool read_armed_ = false;
-  bool write_armed_ = false;
+  bool read_armed_ = false;   // waiting for the poller's input event
+  bool write_armed_ = false;  // waiting for the poller's output event
+  bool peer_done_ = false;    // the poller saw the server's FIN or an error
 };
 
 }  // namespace wsx::bench
