@@ -1,5 +1,7 @@
 #include "utf8_validator.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -207,6 +209,29 @@ std::uint64_t run_split(std::uint64_t state, const std::uint8_t* data, std::size
   return run(second, second_half + done, size - middle - done, before + middle + done);
 }
 
+// Non-ASCII runs at least this long go to simdjson's validator (Debian's
+// libsimdjson): SIMD, picked at run time for the CPU, and 2.7x (mixed JSON)
+// to 7.5x (mostly multibyte text) the automaton's speed on ~64 KiB, 1.7x to
+// 5x on ~260-byte messages (tests/bench/micro, BM_Utf8*). Shorter runs stay
+// with the automaton, which a call into the library would not beat.
+constexpr std::size_t simd_threshold = 4 * block;
+
+// Where the last character of [from, size) starts if it is incomplete (its
+// lead byte asks for more bytes than follow), else `size`: the bytes before
+// are whole characters, which a validator without state can take. Three or
+// more trailing continuation bytes are left in the whole part, which judges
+// them with their lead byte (or rejects them).
+std::size_t whole_characters_end(const std::uint8_t* data, std::size_t from,
+                                 std::size_t size) noexcept {
+  for (std::size_t back = 1; back <= 3 && back <= size - from; ++back) {
+    const std::uint8_t byte = data[size - back];
+    if ((byte & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+    const std::size_t length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+    return length > back ? size - back : size;
+  }
+  return size;
+}
+
 }  // namespace
 
 bool Utf8Validator::feed(std::span<const std::uint8_t> bytes) noexcept {
@@ -222,9 +247,27 @@ bool Utf8Validator::feed(std::span<const std::uint8_t> bytes) noexcept {
     // All ASCII but a short tail: one overlapping block test settles it.
     if (size - i < block && size >= block && ascii_block(data + size - block)) return true;
   }
+  std::uint64_t state = state_;
+  if (state != accept) {
+    // Finish the character a previous piece began (at most three bytes).
+    while (i < size && clean(state) != accept && clean(state) != reject)
+      state = step(state, data[i++]);
+  }
   const std::size_t rest = size - i;
-  const std::uint64_t state = rest >= split_threshold ? run_split(state_, data + i, rest, i)
-                                                      : run(state_, data + i, rest, i);
+  if (clean(state) == accept && rest >= simd_threshold) {
+    // Whole characters to simdjson; an unfinished last one to the
+    // automaton, whose state carries it into the next piece (a fragment
+    // may end mid-character, RFC 6455 section 5.6).
+    const std::size_t whole_end = whole_characters_end(data, i, size);
+    if (!simdjson::validate_utf8(reinterpret_cast<const char*>(data + i), whole_end - i)) {
+      state_ = reject;
+      return false;
+    }
+    state = run(accept, data + whole_end, size - whole_end, whole_end);
+  } else if (clean(state) != reject) {
+    state = rest >= split_threshold ? run_split(state, data + i, rest, i)
+                                    : run(state, data + i, rest, i);
+  }
   state_ = static_cast<std::uint8_t>(clean(state));
   return state_ != reject;
 }

@@ -2,6 +2,10 @@
 // checked against an independent decoder that computes code points.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <vector>
+
 #include "core/utf8_validator.hpp"
 #include "test_support.hpp"
 
@@ -109,6 +113,73 @@ TEST(Utf8, AgreesWithReferenceOnMultiByteLeads) {
         }
       }
     }
+  }
+}
+
+// Long non-ASCII runs take the SIMD path (simdjson); these put every short
+// input of the tests above behind 70 bytes of two-byte characters, and in
+// front of more, so that path decides them.
+TEST(Utf8, AgreesWithReferenceInsideLongNonAsciiText) {
+  Bytes prefix;
+  for (int i = 0; i < 35; ++i) prefix.insert(prefix.end(), {0xC3, 0xA9});  // é
+  const Bytes suffix = prefix;
+  auto check = [&](std::initializer_list<int> middle) {
+    Bytes text = prefix;
+    for (int byte : middle) text.push_back(static_cast<std::uint8_t>(byte));
+    const Bytes short_input(text.begin() + static_cast<std::ptrdiff_t>(prefix.size()), text.end());
+    const bool expected_end = reference_valid(short_input);
+    if (is_valid_utf8(text) != expected_end) return false;
+    text.insert(text.end(), suffix.begin(), suffix.end());
+    return is_valid_utf8(text) == reference_valid(text);
+  };
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; ++b) ASSERT_TRUE(check({a, b})) << a << " " << b;
+  }
+  for (int lead = 0xE0; lead <= 0xF7; ++lead) {
+    for (int b = 0; b < 256; ++b) {
+      for (int c : {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF}) {
+        ASSERT_TRUE(check({lead, b, c})) << lead << " " << b << " " << c;
+        if (lead >= 0xF0) {
+          ASSERT_TRUE(check({lead, b, c, 0x80})) << lead << " " << b << " " << c;
+        }
+      }
+    }
+  }
+}
+
+// Random texts of valid characters of every length, some with one byte
+// corrupted, validated whole and fed in random pieces (so pieces end
+// mid-character and the SIMD and automaton paths hand over both ways): the
+// answer must always be the reference decoder's.
+TEST(Utf8, RandomTextsInRandomPiecesAgreeWithReference) {
+  std::mt19937 random(20261202);
+  const std::vector<Bytes> characters = {{'a'},
+                                         {'{'},
+                                         {0xC3, 0xA9},
+                                         {0xD0, 0x96},
+                                         {0xE2, 0x82, 0xAC},
+                                         {0xED, 0x9F, 0xBF},
+                                         {0xEF, 0xBF, 0xBD},
+                                         {0xF0, 0x9F, 0x98, 0x80},
+                                         {0xF4, 0x8F, 0xBF, 0xBF}};
+  for (int round = 0; round < 2000; ++round) {
+    Bytes text;
+    const std::size_t length = 1 + random() % 600;
+    while (text.size() < length) {
+      const Bytes& character = characters[random() % characters.size()];
+      text.insert(text.end(), character.begin(), character.end());
+    }
+    if (round % 2 == 1) text[random() % text.size()] = static_cast<std::uint8_t>(random());
+    const bool expected = reference_valid(text);
+    ASSERT_EQ(is_valid_utf8(text), expected) << "round " << round;
+    Utf8Validator validator;
+    bool ok = true;
+    for (std::size_t at = 0; at < text.size() && ok;) {
+      const std::size_t piece = std::min<std::size_t>(1 + random() % 200, text.size() - at);
+      ok = validator.feed(std::span<const std::uint8_t>(text).subspan(at, piece));
+      at += piece;
+    }
+    ASSERT_EQ(ok && validator.complete(), expected) << "round " << round;
   }
 }
 
