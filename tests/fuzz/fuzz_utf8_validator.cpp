@@ -9,47 +9,12 @@
 #include <span>
 
 #include "core/utf8_validator.hpp"
+#include "utf8_reference.hpp"
 
 namespace {
 
 void check(bool condition) {
   if (!condition) std::abort();
-}
-
-// Unicode Table 3-7 by decoding: shortest form only, no surrogates, nothing
-// above U+10FFFF.
-bool reference_valid(std::span<const std::uint8_t> s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const std::uint8_t b = s[i];
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    std::uint32_t cp = 0;
-    if ((b & 0xE0) == 0xC0) {
-      length = 2;
-      cp = b & 0x1F;
-    } else if ((b & 0xF0) == 0xE0) {
-      length = 3;
-      cp = b & 0x0F;
-    } else if ((b & 0xF8) == 0xF0) {
-      length = 4;
-      cp = b & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > s.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    const std::uint32_t shortest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (cp < shortest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
 }
 
 }  // namespace
@@ -58,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   std::uint32_t seed = data[0];
   const std::span<const std::uint8_t> text(data + 1, size - 1);
-  const bool expected = reference_valid(text);
+  const bool expected = wsx::test::reference_valid_utf8(text);
   check(wsx::core::is_valid_utf8(text) == expected);
 
   wsx::core::Utf8Validator validator;

@@ -57,11 +57,21 @@ class RecordingSink final : public ReadinessPoller::Sink {
   ReadinessPoller* poller = nullptr;
 };
 
-TEST(ReadinessPoller, ReportsEverySocketThatBecameReadableAcrossSeveralBatches) {
-  boost::asio::io_context io(1);
+// One io_context, a recording sink and the poller under test.
+struct ReadinessPollerTest : ::testing::Test {
+  boost::asio::io_context io{1};
   const Logger logger;
   RecordingSink sink;
-  ReadinessPoller poller(io, sink, logger);
+  ReadinessPoller poller{io, sink, logger};
+
+  // Runs the loop for `duration` (or until it runs out of work).
+  void run_for(std::chrono::milliseconds duration) {
+    io.restart();
+    io.run_for(duration);
+  }
+};
+
+TEST_F(ReadinessPollerTest, ReportsEverySocketThatBecameReadableAcrossSeveralBatches) {
   // More sockets than one batch holds (128), so the poller must come back
   // for the rest.
   std::vector<std::unique_ptr<SocketPair>> pairs;
@@ -73,57 +83,45 @@ TEST(ReadinessPoller, ReportsEverySocketThatBecameReadableAcrossSeveralBatches) 
   sink.expected = pairs.size();
   sink.poller = &poller;
   poller.start();
-  io.run_for(5s);
+  run_for(5s);
   ASSERT_EQ(sink.input_events.size(), pairs.size());
   for (int i = 0; i < 300; ++i) EXPECT_EQ(sink.input_events.count(1000 + i), 1u) << i;
 }
 
-TEST(ReadinessPoller, IsEdgeTriggeredAndKeepsWatchingAfterABatch) {
-  boost::asio::io_context io(1);
-  const Logger logger;
-  RecordingSink sink;
-  ReadinessPoller poller(io, sink, logger);
+TEST_F(ReadinessPollerTest, IsEdgeTriggeredAndKeepsWatchingAfterABatch) {
   SocketPair pair;
   ASSERT_TRUE(poller.add(pair.ours, 7));
   poller.start();
   pair.send_byte();
-  io.run_for(200ms);
+  run_for(200ms);
   ASSERT_EQ(sink.input_events[7], 1);
   // Nothing read, nothing new: no second event (edge, not level).
-  io.restart();
-  io.run_for(200ms);
+  run_for(200ms);
   EXPECT_EQ(sink.input_events[7], 1);
   // A new byte is a new edge, and the poller is still watching.
   pair.send_byte();
-  io.restart();
-  io.run_for(200ms);
+  run_for(200ms);
   EXPECT_EQ(sink.input_events[7], 2);
 }
 
-TEST(ReadinessPoller, NoEventAfterRemoveAndStopLetsTheLoopRunOutOfWork) {
-  boost::asio::io_context io(1);
-  const Logger logger;
-  RecordingSink sink;
-  ReadinessPoller poller(io, sink, logger);
+TEST_F(ReadinessPollerTest, NoEventAfterRemoveAndStopLetsTheLoopRunOutOfWork) {
   SocketPair pair;
   ASSERT_TRUE(poller.add(pair.ours, 9));
   poller.start();
   poller.remove(pair.ours);
   pair.send_byte();
-  io.run_for(200ms);
+  run_for(200ms);
   EXPECT_EQ(sink.input_events.count(9), 0u);
   // Stopped, the poller holds no work: run() returns at once instead of
   // waiting out run_for.
   poller.stop();
-  io.restart();
   const auto started = std::chrono::steady_clock::now();
-  io.run_for(5s);
+  run_for(5s);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   // And it can start again.
   ASSERT_TRUE(poller.add(pair.ours, 9));  // the byte is there: an event at once
   poller.start();
-  io.restart();
-  io.run_for(200ms);
+  run_for(200ms);
   EXPECT_EQ(sink.input_events[9], 1);
 }
 
