@@ -53,8 +53,8 @@ void Acceptor::accept_next() {
   if (closed_) return;
   IoThread& target = server_.thread(next_thread_);
   next_thread_ = (next_thread_ + 1) % server_.thread_count();
-  // The socket is created on the target's io_context, so its readiness is
-  // reported to that thread's reactor from the start.
+  // The socket is created on the target's io_context; its session then
+  // hands the descriptor to that thread's ReadinessPoller (session.cpp).
   acceptor_.async_accept(
       target.io(), [this, &target](const boost::system::error_code& error, Socket socket) {
         if (closed_ || error == boost::asio::error::operation_aborted) return;

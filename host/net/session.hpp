@@ -45,8 +45,9 @@ namespace wsx::net {
 class IoThread;
 class ServerContext;
 
-// A socket bound to one io_context's executor: smaller than one carrying the
-// type-erased any_io_executor.
+// An accepted socket as the acceptor delivers it, bound to one io_context's
+// executor (smaller than one carrying the type-erased any_io_executor). The
+// session takes its descriptor out of it (NativeSocket).
 using Socket =
     boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
