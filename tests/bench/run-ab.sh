@@ -27,6 +27,9 @@
 # Full run < 10 minutes, --quick < 2 minutes. Progress goes to stderr, the
 # markdown report to stdout.
 set -euo pipefail
+script_name=run-ab
+# shellcheck source=lib/processes.sh
+source "$(dirname "$0")/lib/processes.sh"
 
 usage() {
   echo "usage: $0 BUILD_DIR [--quick]" >&2
@@ -148,13 +151,6 @@ free_port() {
   "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# True while $1 runs (a zombie counts as gone: it no longer serves).
-alive() {
-  local state
-  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z ]]
-}
-
 # Reads a /proc/PID/status field in KiB (VmRSS, VmHWM).
 proc_kib() {
   awk -v key="$2:" '$1 == key {print $2}' "/proc/$1/status"
@@ -184,9 +180,7 @@ start_server() {
       if [[ $kind == wsx ]]; then
         if (exec 3<>"/dev/tcp/127.0.0.1/$server_port") 2>/dev/null; then return 0; fi
       else
-        # The log may not exist yet: the background job creates it.
-        server_port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log" 2>/dev/null) ||
-          true
+        server_port=$(listening_port "$log")
         [[ -n $server_port ]] && return 0
       fi
       sleep 0.05
@@ -196,23 +190,6 @@ start_server() {
     cat "$log" >&2
   done
   die "could not start $kind"
-}
-
-# Stops the server (SIGTERM, then SIGKILL after 5 s) and reaps it.
-stop_server() {
-  local tries
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for ((tries = 0; tries < 100; tries++)); do
-    alive "$server_pid" || break
-    sleep 0.05
-  done
-  if alive "$server_pid"; then
-    echo "run-ab: server $server_pid ignored SIGTERM for 5 s; killing it" >&2
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
 }
 
 # --- Load ---------------------------------------------------------------------
@@ -233,24 +210,9 @@ tcp_out_segments() {
                       else print $col }' /proc/net/snmp
 }
 
-# CPU time (user + system) of process $1 so far, in clock ticks. On a shared
-# machine the CPU a server spends per message is steadier than its
-# throughput, which other processes' bursts disturb.
+# On a shared machine the CPU a server spends per message is steadier than
+# its throughput, which other processes' bursts disturb.
 clock_ticks=$(getconf CLK_TCK)
-proc_cpu_ticks() {
-  # Fields 14 and 15 of /proc/PID/stat; the name (field 2) has no spaces here.
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
-# Sets children_cpu to the user + system seconds of this shell's children so
-# far: the second line of the builtin `times` ("0m1.250s 0m0.310s"), which
-# must run in this shell, not in a $(...) subshell, hence the file.
-children_cpu_seconds() {
-  times >"$work/times"
-  children_cpu=$(sed -n 2p "$work/times" | awk '{
-    total = 0
-    for (i = 1; i <= 2; i++) { split($i, part, "m"); total += part[1] * 60 + part[2] }
-    printf "%.3f\n", total }')
-}
 cpu_seconds() {
   "$python" -c "import sys; print(round(int(sys.argv[1]) / int(sys.argv[2]), 3))" "$1" "$clock_ticks"
 }

@@ -12,6 +12,9 @@
 # --payload large). A missing binary is a failure, not a skip: CI builds all
 # of them.
 set -euo pipefail
+script_name=smoke
+# shellcheck source=lib/processes.sh
+source "$(dirname "$0")/lib/processes.sh"
 
 die() {
   echo "smoke: $*" >&2
@@ -66,11 +69,9 @@ start_server() {
   "$@" >"$log" 2>&1 &
   server_pids+=($!)
   for ((tries = 0; tries < 200; tries++)); do
-    # The log may not exist yet: the background job creates it.
-    server_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$log" 2>/dev/null |
-      head -n 1) || true
+    server_port=$(listening_port "$log")
     [[ -n $server_port ]] && return 0
-    kill -0 "${server_pids[-1]}" 2>/dev/null || break
+    alive "${server_pids[-1]}" || break
     sleep 0.05
   done
   cat "$log" >&2

@@ -32,6 +32,9 @@
 # every run completed and verified its echoes (whatever the ratio), 1 on a
 # failed run, 2 on bad usage.
 set -euo pipefail
+script_name=run-chain
+# shellcheck source=../lib/processes.sh
+source "$(dirname "$0")/../lib/processes.sh"
 
 usage() {
   echo "usage: $0 BUILD_DIR [--quick]" >&2
@@ -106,13 +109,6 @@ write_config none
 write_config chain1 "${chain_plugins[0]}"
 write_config chain4 "${chain_plugins[@]}"
 
-# True while $1 runs (a zombie counts as gone).
-alive() {
-  local state
-  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-  [[ -n $state && $state != Z ]]
-}
-
 # start_server NAME: sets server_pid and server_port (waits at most 10 s).
 start_server() {
   local log=$work/server.log tries
@@ -122,8 +118,7 @@ start_server() {
   server_port=""
   for ((tries = 0; tries < 200; tries++)); do
     alive "$server_pid" || break
-    server_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" 2>/dev/null |
-      head -n 1) || true
+    server_port=$(listening_port "$log")
     [[ -n $server_port ]] && return 0
     sleep 0.05
   done
@@ -132,46 +127,12 @@ start_server() {
   die "wsx-host did not start with $1.toml"
 }
 
-# Stops the server (SIGTERM, then SIGKILL after 5 s) and reaps it.
-stop_server() {
-  local tries
-  [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for ((tries = 0; tries < 100; tries++)); do
-    alive "$server_pid" || break
-    sleep 0.05
-  done
-  if alive "$server_pid"; then
-    echo "run-chain: server $server_pid ignored SIGTERM for 5 s; killing it" >&2
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
-
 # --- Measurement --------------------------------------------------------------
-# CPU ticks (user + system) of process $1 so far: fields 14 and 15 of
-# /proc/PID/stat (the name, field 2, has no spaces here). 10 ms ticks: 1%
-# resolution over a 4 s run, 4% with --quick.
-proc_cpu_ticks() {
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
 # CPU time of process $1 so far in nanoseconds, summed over its threads: the
 # first field of /proc/PID/task/TID/schedstat (the scheduler's
 # sum_exec_runtime, no tick rounding). wsx-host's threads live as long as it.
 proc_cpu_ns() {
   cat "/proc/$1/task/"*/schedstat | awk '{ total += $1 } END { printf "%.0f\n", total }'
-}
-# Sets children_cpu to the user + system seconds of this shell's reaped
-# children: line 2 of the builtin `times`, which must run in this shell (not
-# in a $(...) subshell), hence the file. The server is reaped only after the
-# second reading, so the delta is the load tool's (and taskset/timeout's).
-children_cpu_seconds() {
-  times >"$work/times"
-  children_cpu=$(sed -n 2p "$work/times" | awk '{
-    total = 0
-    for (i = 1; i <= 2; i++) { split($i, part, "m"); total += part[1] * 60 + part[2] }
-    printf "%.3f\n", total }')
 }
 # json_field JSON KEY: a number or string value of wsx-bench's JSON line.
 json_field() {
