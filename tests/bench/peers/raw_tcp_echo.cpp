@@ -209,30 +209,6 @@ class EchoServer {
   // server writes a whole message at once, not each read as it comes.
   // False once the connection is gone.
   bool read_and_echo(Connection& connection) {
-    // The usual case, a small message and nothing owed: read it into the
-    // thread's one buffer (warm in cache, like wsx's per-thread read
-    // buffer) and send it straight back; only what the socket does not
-    // take is copied into the connection's queue.
-    if (connection.unsent.size() == 0) {
-      const ssize_t n = ::recv(connection.socket.get(), scratch_.data(), scratch_.size(), 0);
-      if (n == 0) return false;
-      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
-      const std::size_t size = static_cast<std::size_t>(n);
-      if (size < scratch_.size()) {  // drained
-        const ssize_t written =
-            ::send(connection.socket.get(), scratch_.data(), size, MSG_NOSIGNAL);
-        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return false;
-        const std::size_t sent = written < 0 ? 0 : static_cast<std::size_t>(written);
-        if (sent < size) {
-          std::memcpy(connection.unsent.tail(size - sent).data(), scratch_.data() + sent,
-                      size - sent);
-          connection.unsent.appended(size - sent);
-        }
-        return true;
-      }
-      std::memcpy(connection.unsent.tail(size).data(), scratch_.data(), size);
-      connection.unsent.appended(size);
-    }
     bool drained = false;
     while (!drained && connection.unsent.size() < kPendingCap) {
       const std::span<std::byte> room = connection.unsent.tail(kReadChunk);
@@ -272,7 +248,6 @@ class EchoServer {
   Fd epoll_;
   Fd signals_;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
-  std::array<std::byte, kReadChunk> scratch_{};
 };
 
 }  // namespace
