@@ -24,11 +24,11 @@
 #include "config/config.hpp"
 #include "config/config_loader.hpp"
 #include "config/listen_address.hpp"
-#include "core/log.hpp"
-#include "plugins/loaded_plugin.hpp"
-#include "plugins/plugin_error.hpp"
-#include "plugins/plugin_manifest.hpp"
-#include "plugins/plugin_set.hpp"
+#include "loader/loaded_plugin.hpp"
+#include "loader/plugin_error.hpp"
+#include "loader/plugin_manifest.hpp"
+#include "loader/plugin_set.hpp"
+#include "log/log.hpp"
 
 #ifndef WSX_VERSION
 #define WSX_VERSION "0.0.0"
@@ -169,17 +169,17 @@ std::string format_listen(const wsx::config::Server& server) {
   return (ipv6 ? "[" + server.address + "]" : server.address) + ":" + std::to_string(server.port);
 }
 
-std::string token_list(const wsx::plugins::PluginManifest& manifest) {
+std::string token_list(const wsx::loader::PluginManifest& manifest) {
   std::string out;
   for (const auto& token : manifest.tokens) {
     if (!out.empty()) out += ", ";
-    out += token.token + " [" + wsx::plugins::roles_to_string(token.roles) + ", RSV " +
-           wsx::plugins::rsv_to_string(token.rsv_bits) + "]";
+    out += token.token + " [" + wsx::loader::roles_to_string(token.roles) + ", RSV " +
+           wsx::loader::rsv_to_string(token.rsv_bits) + "]";
   }
   return out;
 }
 
-std::string summary(const wsx::config::Config& config, const wsx::plugins::PluginSet& plugins) {
+std::string summary(const wsx::config::Config& config, const wsx::loader::PluginSet& plugins) {
   const wsx::config::Server& server = config.server;
   const wsx::config::Limits& limits = server.limits;
   std::ostringstream out;
@@ -202,7 +202,7 @@ std::string summary(const wsx::config::Config& config, const wsx::plugins::Plugi
   const std::size_t disabled = config.plugins.size() - plugins.size();
   out << "plugins: " << plugins.size() << " loaded, " << disabled << " disabled\n";
   for (const auto& manifest : plugins.manifests()) {
-    out << "  " << wsx::plugins::short_name(manifest) << " from " << manifest.file.string() << ": "
+    out << "  " << wsx::loader::short_name(manifest) << " from " << manifest.file.string() << ": "
         << token_list(manifest) << "\n";
   }
   return out.str();
@@ -220,23 +220,23 @@ wsx::config::Config load_config(const Options& options) {
 
 // The network layer's entry point (host/app/run_host.hpp): serve until
 // SIGINT/SIGTERM, reload on SIGHUP.
-int run_server(const wsx::config::Config& config, wsx::plugins::PluginSet& plugins,
+int run_server(const wsx::config::Config& config, wsx::loader::PluginSet& plugins,
                wsx::Logger& logger) {
   return wsx::app::run_host(config, plugins, logger);
 }
 
 int check_plugin(const Options& options, const wsx::Logger& logger) {
-  wsx::plugins::PluginLoadRequest request;
+  wsx::loader::PluginLoadRequest request;
   request.file = options.plugin_path;
-  const auto plugin = wsx::plugins::LoadedPlugin::load(request, logger);
+  const auto plugin = wsx::loader::LoadedPlugin::load(request, logger);
   const auto& manifest = plugin->manifest();
-  std::cout << wsx::plugins::format_manifest(manifest);
+  std::cout << wsx::loader::format_manifest(manifest);
   std::cout << "ABI negotiation: host speaks [" << manifest.host_abi_min << ", "
             << manifest.host_abi_max << "], plugin chose " << manifest.abi_version << ": OK\n";
   return kExitOk;
 }
 
-int list_plugins(const wsx::config::Config& config, const wsx::plugins::PluginSet& plugins) {
+int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet& plugins) {
   std::size_t loaded = 0;
   if (config.plugins.empty()) std::cout << "no [[plugin]] entries in " << config.file << "\n";
   for (const auto& entry : config.plugins) {
@@ -245,7 +245,7 @@ int list_plugins(const wsx::config::Config& config, const wsx::plugins::PluginSe
                 << "); not loaded\n";
       continue;
     }
-    std::cout << wsx::plugins::format_manifest(plugins.manifests().at(loaded++));
+    std::cout << wsx::loader::format_manifest(plugins.manifests().at(loaded++));
   }
   return kExitOk;
 }
@@ -259,7 +259,7 @@ int run(const Options& options, wsx::Logger& logger) {
 
   const wsx::config::Config config = load_config(options);
   if (!inspecting) logger.set_level(config.server.log_level);
-  wsx::plugins::PluginSet plugins = wsx::plugins::PluginSet::load(config, logger);
+  wsx::loader::PluginSet plugins = wsx::loader::PluginSet::load(config, logger);
   switch (options.action) {
     case Action::check_config:
       std::cout << summary(config, plugins);
@@ -292,8 +292,8 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (options.action == Action::version) {
-    std::cout << "wsx-host " << WSX_VERSION << " (plugin ABI " << wsx::plugins::kHostAbiMin << ".."
-              << wsx::plugins::kHostAbiMax << ")\n";
+    std::cout << "wsx-host " << WSX_VERSION << " (plugin ABI " << wsx::loader::kHostAbiMin << ".."
+              << wsx::loader::kHostAbiMax << ")\n";
     return kExitOk;
   }
 
@@ -303,7 +303,7 @@ int main(int argc, char** argv) {
     return run(options, logger);
   } catch (const wsx::config::ConfigError& error) {
     std::cerr << "wsx-host: " << error.what() << "\n";
-  } catch (const wsx::plugins::PluginError& error) {
+  } catch (const wsx::loader::PluginError& error) {
     std::cerr << "wsx-host: " << error.what() << "\n";
   } catch (const std::exception& error) {
     std::cerr << "wsx-host: unexpected error: " << error.what() << "\n";

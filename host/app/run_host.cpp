@@ -7,6 +7,7 @@
 
 #include "app/broadcast_app.hpp"
 #include "app/echo_app.hpp"
+#include "app/server_options_from_config.hpp"
 #include "config/config_loader.hpp"
 #include "net/server.hpp"
 
@@ -15,7 +16,7 @@ namespace wsx::app {
 namespace {
 
 // "plugins: permessage-deflate 1.0.0, other 2.1.0" (or "plugins: none").
-std::string plugin_summary(const plugins::PluginSet& plugins) {
+std::string plugin_summary(const loader::PluginSet& plugins) {
   std::string text = "plugins: ";
   if (plugins.empty()) return text + "none";
   bool first = true;
@@ -35,7 +36,7 @@ ReloadResult reload_from(const config::Config& original, const Logger& logger) {
   ReloadResult result;
   try {
     config::Config fresh = config::load_config(original.file);
-    plugins::PluginSet plugins = plugins::PluginSet::load(fresh, logger);
+    loader::PluginSet plugins = loader::PluginSet::load(fresh, logger);
     const config::Server& before = original.server;
     const config::Server& after = fresh.server;
     if (after.address != before.address || after.port != before.port ||
@@ -46,7 +47,7 @@ ReloadResult reload_from(const config::Config& original, const Logger& logger) {
           "keeping the running values");
     }
     result.factories = plugins.server_factories();
-    result.limits = after.limits;
+    result.limits = server_limits_from_config(after.limits);
     result.summary = plugin_summary(plugins);
     result.ok = true;
   } catch (const std::exception& error) {
@@ -58,8 +59,8 @@ ReloadResult reload_from(const config::Config& original, const Logger& logger) {
 
 }  // namespace
 
-int run_host(const config::Config& config, const plugins::PluginSet& plugins, Logger& logger) {
-  ServerOptions options = ServerOptions::from_config(config.server);
+int run_host(const config::Config& config, const loader::PluginSet& plugins, Logger& logger) {
+  ServerOptions options = server_options_from_config(config.server);
   options.banner =
       "app=" + std::string(config::to_string(config.server.app)) + ", " + plugin_summary(plugins);
   Server server(options, plugins.server_factories(), logger);

@@ -5,14 +5,14 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "core/log.hpp"
-#include "plugins/plugin_set.hpp"
+#include "loader/plugin_set.hpp"
+#include "log/log.hpp"
 
 namespace wsx::app {
 
 // Returns the process exit status: 0 after a graceful shutdown, 1 when the
 // server cannot start (e.g. the address cannot be bound).
-[[nodiscard]] int run_host(const config::Config& config, const plugins::PluginSet& plugins,
+[[nodiscard]] int run_host(const config::Config& config, const loader::PluginSet& plugins,
                            Logger& logger);
 
 }  // namespace wsx::app

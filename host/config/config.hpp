@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 
 namespace wsx::config {
 

@@ -20,8 +20,8 @@
 #include <span>
 #include <thread>
 
-#include "core/extension_chain.hpp"
-#include "core/log.hpp"
+#include "core/extensions/extension_chain.hpp"
+#include "log/log.hpp"
 #include "net/readiness_poller.hpp"
 #include "net/server_settings.hpp"
 #include "net/slot_table.hpp"

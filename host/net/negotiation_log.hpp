@@ -9,8 +9,8 @@
 #include <span>
 #include <string>
 
-#include "core/log.hpp"
-#include "core/negotiation.hpp"
+#include "core/extensions/negotiation.hpp"
+#include "log/log.hpp"
 
 namespace wsx::net {
 

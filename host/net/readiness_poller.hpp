@@ -27,7 +27,7 @@
 #include <array>
 #include <cstdint>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 
 namespace wsx::net {
 

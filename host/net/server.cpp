@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/close_status.hpp"
+#include "core/close/close_status.hpp"
 #include "net/acceptor.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/server_context.hpp"
@@ -21,7 +21,7 @@ namespace {
 // The timer wheel's resolution: a timeout fires at most one tick late, so a
 // tick of an eighth of the shortest timeout keeps that error small, within
 // [10 ms, 500 ms] so short test timeouts work and idle servers barely wake.
-std::chrono::milliseconds choose_tick(const config::Limits& limits) {
+std::chrono::milliseconds choose_tick(const ServerLimits& limits) {
   using std::chrono::milliseconds;
   milliseconds shortest{4000};
   for (milliseconds timeout : {limits.handshake_timeout, limits.idle_timeout, limits.ping_interval,
@@ -32,7 +32,7 @@ std::chrono::milliseconds choose_tick(const config::Limits& limits) {
 }
 
 std::shared_ptr<const net::ServerSettings> make_settings(core::FactoryList factories,
-                                                         const config::Limits& limits,
+                                                         const ServerLimits& limits,
                                                          std::vector<std::string> subprotocols) {
   auto settings = std::make_shared<net::ServerSettings>();
   settings->factories = std::move(factories);
@@ -152,7 +152,7 @@ void Server::handle_reload_signal() {
   logger_.info(result.summary.empty() ? std::string("reloaded") : "reloaded: " + result.summary);
 }
 
-void Server::reload(core::FactoryList factories, const config::Limits& limits) {
+void Server::reload(core::FactoryList factories, const ServerLimits& limits) {
   auto settings = make_settings(std::move(factories), limits, options_.subprotocols);
   for (std::uint32_t i = 0; i < context_->thread_count(); ++i) {
     net::IoThread& thread = context_->thread(i);

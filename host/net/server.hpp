@@ -40,8 +40,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/extension_factory.hpp"
-#include "core/log.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "log/log.hpp"
 #include "net/connection_handle.hpp"
 #include "net/server_handlers.hpp"
 #include "net/server_options.hpp"
@@ -61,7 +61,7 @@ struct ReloadResult {
   // When !ok: the message to log, e.g. "wsx.toml:3:7: unknown key ...".
   std::string error;
   core::FactoryList factories;
-  config::Limits limits;
+  ServerLimits limits;
   // Logged on success, e.g. "plugins: permessage-deflate 1.0.0".
   std::string summary;
 };
@@ -73,7 +73,7 @@ using ReloadSource = std::function<ReloadResult()>;
 class Server {
  public:
   // `factories`: the server-role extension factories, in negotiation order
-  // (plugins::PluginSet::server_factories()). `logger` must outlive the
+  // (loader::PluginSet::server_factories()). `logger` must outlive the
   // server. Creates the I/O threads' contexts; nothing listens yet.
   Server(ServerOptions options, core::FactoryList factories, const Logger& logger);
   // Drops every connection still open without a closing handshake (use
@@ -119,7 +119,7 @@ class Server {
   // Message and frame size limits of open connections are kept; timeouts,
   // max_send_queue and max_connections apply to every connection from the
   // next check on.
-  void reload(core::FactoryList factories, const config::Limits& limits);
+  void reload(core::FactoryList factories, const ServerLimits& limits);
 
   // --- Per-connection operations (see THREADING above) --------------------
 

@@ -14,7 +14,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 #include "net/io_thread.hpp"
 #include "net/server_handlers.hpp"
 

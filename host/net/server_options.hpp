@@ -1,14 +1,14 @@
 // What a wsx::Server is built from: where to listen, how many I/O threads,
 // which subprotocols the application speaks, and the resource limits.
-// Plain data, mirroring config::Server so wsx-host fills it from its TOML
-// file and an embedding program fills it by hand.
+// Plain data: wsx-host fills it from its TOML file (host/app), an embedding
+// program by hand.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
+#include "net/server_limits.hpp"
 
 namespace wsx {
 
@@ -23,22 +23,11 @@ struct ServerOptions {
   // Sec-WebSocket-Protocol values, preferred first: the server picks the
   // first of these that the client offered (RFC 6455 section 4.2.2, item 5.4).
   std::vector<std::string> subprotocols;
-  // Sizes, counts and timeouts (see config::Limits for each one).
-  config::Limits limits;
+  // Sizes, counts and timeouts (see ServerLimits for each one).
+  ServerLimits limits;
   // Appended to the startup line: "listening on ADDR:PORT (N I/O thread,
   // <banner>)". wsx-host puts the app and the loaded plugins here.
   std::string banner;
-
-  // The options wsx-host's [server] table describes.
-  [[nodiscard]] static ServerOptions from_config(const config::Server& server) {
-    ServerOptions options;
-    options.address = server.address;
-    options.port = server.port;
-    options.io_threads = server.io_threads;
-    options.subprotocols = server.subprotocols;
-    options.limits = server.limits;
-    return options;
-  }
 };
 
 }  // namespace wsx

@@ -4,16 +4,16 @@
 // open connections keep the snapshot (and the plugin libraries) they began with.
 #pragma once
 
-#include "config/config.hpp"
-#include "core/extension_factory.hpp"
-#include "core/handshake_server.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "core/handshake/handshake_server.hpp"
+#include "net/server_limits.hpp"
 
 namespace wsx::net {
 
 struct ServerSettings {
   // Server-role factories in negotiation order.
   core::FactoryList factories;
-  config::Limits limits;
+  ServerLimits limits;
   // Sec-WebSocket-Protocol values (server preference first) and the request
   // head limit, built once instead of for every handshake.
   core::ServerHandshakeOptions handshake;

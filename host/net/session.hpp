@@ -32,8 +32,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/connection.hpp"
-#include "core/connection_handler.hpp"
+#include "core/connection/connection.hpp"
+#include "core/connection/connection_handler.hpp"
 #include "net/connection_handle.hpp"
 #include "net/native_socket.hpp"
 #include "net/server_handlers.hpp"

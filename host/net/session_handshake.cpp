@@ -5,8 +5,8 @@
 #include <string>
 #include <utility>
 
-#include "core/http_head.hpp"
-#include "core/http_response.hpp"
+#include "core/handshake/http_head.hpp"
+#include "core/handshake/http_response.hpp"
 #include "net/io_thread.hpp"
 #include "net/negotiation_log.hpp"
 
@@ -45,7 +45,7 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
   hs.received = std::string();
   hs.response = std::move(result.response);
   hs.written = 0;
-  const config::Limits& limits = settings.limits;
+  const ServerLimits& limits = settings.limits;
   connection_.emplace(core::Role::server, std::move(result.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());

@@ -15,7 +15,7 @@
 
 #include <sys/socket.h>
 
-#include "core/close_status.hpp"
+#include "core/close/close_status.hpp"
 #include "net/log_fields.hpp"
 #include "net/server_context.hpp"
 #include "net/session.hpp"

@@ -95,7 +95,7 @@ void Session::after_flush() {
 
 SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload) {
   if (!is_open()) return SendResult::not_open;
-  const config::Limits& limits = thread_.settings()->limits;
+  const ServerLimits& limits = thread_.settings()->limits;
   const std::size_t queued = pending_bytes();
   // Outside its own receive batch a connection may not queue past the limit:
   // the peer is too slow (a broadcast target, a client that stopped

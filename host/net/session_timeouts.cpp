@@ -12,7 +12,7 @@ namespace wsx::net {
 
 void Session::on_timer() {
   TimerWheel& wheel = thread_.wheel();
-  const config::Limits& limits = thread_.settings()->limits;
+  const ServerLimits& limits = thread_.settings()->limits;
   const std::uint32_t now = wheel.now_tick();
   auto passed = [&](std::uint32_t tick) { return static_cast<std::int32_t>(tick - now) <= 0; };
   auto idle_for = [&](std::chrono::milliseconds span) {
@@ -83,7 +83,7 @@ void Session::on_timer() {
 
 void Session::schedule_next_timeout() {
   TimerWheel& wheel = thread_.wheel();
-  const config::Limits& limits = thread_.settings()->limits;
+  const ServerLimits& limits = thread_.settings()->limits;
   const std::uint32_t now = wheel.now_tick();
   std::optional<std::uint32_t> next;
   auto consider = [&](std::uint32_t tick) {

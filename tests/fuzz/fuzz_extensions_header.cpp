@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/extensions_header.hpp"
+#include "core/extensions/extensions_header.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string_view>
 
-#include "core/extension_factory.hpp"
-#include "core/handshake_server.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "core/handshake/handshake_server.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <span>
 
-#include "core/utf8_validator.hpp"
+#include "core/messages/utf8_validator.hpp"
 #include "utf8_reference.hpp"
 
 namespace {

@@ -44,11 +44,11 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/connection.hpp"
-#include "core/handshake_client.hpp"
-#include "core/http_head.hpp"
-#include "core/log.hpp"
-#include "plugins/plugin_set.hpp"
+#include "core/connection/connection.hpp"
+#include "core/handshake/handshake_client.hpp"
+#include "core/handshake/http_head.hpp"
+#include "loader/plugin_set.hpp"
+#include "log/log.hpp"
 
 namespace {
 
@@ -502,7 +502,7 @@ int run(const Options& options) {
   const wsx::Logger logger(wsx::LogLevel::warning, [](wsx::LogLevel, std::string_view line) {
     std::cerr << "  [plugin log] " << line << "\n";
   });
-  wsx::plugins::PluginSet plugins;
+  wsx::loader::PluginSet plugins;
   if (options.plugin) {
     wsx::config::Config config;
     config.file = "(core_client_interop)";
@@ -511,7 +511,7 @@ int run(const Options& options) {
     entry.params = options.params;
     entry.where = {"--plugin", 0, 0};
     config.plugins.push_back(std::move(entry));
-    plugins = wsx::plugins::PluginSet::load(config, logger);
+    plugins = wsx::loader::PluginSet::load(config, logger);
   }
 
   Socket socket(options.port);

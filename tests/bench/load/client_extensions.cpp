@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
-#include "core/extensions_header.hpp"
-#include "core/negotiation.hpp"
+#include "core/extensions/extensions_header.hpp"
+#include "core/extensions/negotiation.hpp"
 
 namespace wsx::bench {
 
@@ -17,11 +17,11 @@ ClientExtensions::ClientExtensions(std::vector<config::PluginEntry> entries)
       })) {
   config::Config config;
   config.plugins = std::move(entries);
-  plugins_ = plugins::PluginSet::load(config, *logger_);
+  plugins_ = loader::PluginSet::load(config, *logger_);
   // A plugin without a client role would silently offer nothing: refuse it.
-  for (const plugins::PluginManifest& manifest : plugins_.manifests()) {
+  for (const loader::PluginManifest& manifest : plugins_.manifests()) {
     bool client = false;
-    for (const plugins::TokenManifest& token : manifest.tokens)
+    for (const loader::TokenManifest& token : manifest.tokens)
       client = client || (token.roles & WSX_ROLE_CLIENT) != 0;
     if (!client)
       throw std::runtime_error(manifest.file.string() + " provides no client-role extension");

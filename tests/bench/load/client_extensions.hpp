@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/extension_chain.hpp"
-#include "core/extension_factory.hpp"
-#include "core/log.hpp"
-#include "plugins/plugin_set.hpp"
+#include "core/extensions/extension_chain.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "loader/plugin_set.hpp"
+#include "log/log.hpp"
 
 namespace wsx::bench {
 
@@ -41,7 +41,7 @@ class ClientExtensions {
  private:
   // Declared first: the plugins log through it until they are unloaded.
   std::unique_ptr<Logger> logger_;
-  plugins::PluginSet plugins_;
+  loader::PluginSet plugins_;
   std::string offer_header_;
   std::size_t offered_count_ = 0;
 };

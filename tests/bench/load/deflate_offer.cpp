@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "core/extensions_header.hpp"
+#include "core/extensions/extensions_header.hpp"
 
 namespace wsx::bench {
 

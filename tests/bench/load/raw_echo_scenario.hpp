@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "bench_result.hpp"
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 #include "run_context.hpp"
 #include "socket_driver.hpp"
 #include "traffic_support.hpp"

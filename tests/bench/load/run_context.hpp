@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 #include "net/readiness_poller.hpp"
 
 namespace wsx::bench {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "bench_options.hpp"
-#include "core/extension_factory.hpp"
+#include "core/extensions/extension_factory.hpp"
 #include "traffic_support.hpp"
 #include "ws_session.hpp"
 

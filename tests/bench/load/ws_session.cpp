@@ -1,6 +1,6 @@
 #include "ws_session.hpp"
 
-#include "core/http_head.hpp"
+#include "core/handshake/http_head.hpp"
 #include "rng.hpp"
 
 namespace wsx::bench {

@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/connection.hpp"
-#include "core/connection_handler.hpp"
-#include "core/handshake_client.hpp"
+#include "core/connection/connection.hpp"
+#include "core/connection/connection_handler.hpp"
+#include "core/handshake/handshake_client.hpp"
 #include "run_context.hpp"
 #include "socket_driver.hpp"
 

@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "core/frame.hpp"
+#include "core/framing/frame.hpp"
 
 namespace wsx::bench {
 namespace {

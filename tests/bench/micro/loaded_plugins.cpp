@@ -4,9 +4,9 @@
 #include <string>
 #include <utility>
 
-#include "core/extensions_header.hpp"
-#include "core/negotiation.hpp"
-#include "plugins/plugin_set.hpp"
+#include "core/extensions/extensions_header.hpp"
+#include "core/extensions/negotiation.hpp"
+#include "loader/plugin_set.hpp"
 
 namespace wsx::bench {
 
@@ -21,14 +21,14 @@ std::filesystem::path permessage_deflate_plugin_path() {
 PluginFixture::PluginFixture(const std::filesystem::path& file,
                              std::vector<config::PluginParam> params)
     : logger_(LogLevel::off), params_(std::move(params)) {
-  plugins::PluginLoadRequest request;
+  loader::PluginLoadRequest request;
   request.file = file;
   request.params = params_;
-  plugin_ = plugins::LoadedPlugin::load(request, logger_);
+  plugin_ = loader::LoadedPlugin::load(request, logger_);
 }
 
 core::FactoryList PluginFixture::server_factories() const {
-  return plugins::make_factories(plugin_, WSX_ROLE_SERVER);
+  return loader::make_factories(plugin_, WSX_ROLE_SERVER);
 }
 
 core::FactoryList numbered_copies(const std::shared_ptr<const core::ExtensionFactory>& factory,

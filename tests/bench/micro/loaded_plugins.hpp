@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/extension_chain.hpp"
-#include "core/extension_factory.hpp"
-#include "core/log.hpp"
-#include "plugins/loaded_plugin.hpp"
+#include "core/extensions/extension_chain.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "loader/loaded_plugin.hpp"
+#include "log/log.hpp"
 
 namespace wsx::bench {
 
@@ -32,7 +32,7 @@ class PluginFixture {
   explicit PluginFixture(const std::filesystem::path& file,
                          std::vector<config::PluginParam> params = {});
 
-  [[nodiscard]] const std::shared_ptr<const plugins::LoadedPlugin>& plugin() const noexcept {
+  [[nodiscard]] const std::shared_ptr<const loader::LoadedPlugin>& plugin() const noexcept {
     return plugin_;
   }
   // The plugin's server-role factories, as a PluginSet would list them.
@@ -41,7 +41,7 @@ class PluginFixture {
  private:
   Logger logger_;  // no sink: plugin log lines are dropped
   std::vector<config::PluginParam> params_;
-  std::shared_ptr<const plugins::LoadedPlugin> plugin_;
+  std::shared_ptr<const loader::LoadedPlugin> plugin_;
 };
 
 // `count` copies of `factory` under the tokens "<token>-1" .. "<token>-N":

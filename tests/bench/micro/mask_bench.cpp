@@ -9,7 +9,7 @@
 #include <memory>
 #include <new>
 
-#include "core/mask.hpp"
+#include "core/framing/mask.hpp"
 
 namespace wsx::bench {
 namespace {

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/utf8_validator.hpp"
+#include "core/messages/utf8_validator.hpp"
 #include "corpus.hpp"
 
 namespace wsx::bench {

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
-#include "core/connection.hpp"
-#include "core/frame.hpp"
-#include "core/mask.hpp"
+#include "core/connection/connection.hpp"
+#include "core/framing/frame.hpp"
+#include "core/framing/mask.hpp"
 #include "corpus.hpp"
 #include "loaded_plugins.hpp"
 #include "zlib_reference.hpp"

@@ -1,13 +1,13 @@
 // The client's opening handshake: the request it builds (RFC 6455 section
 // 4.1) and its validation of the server's response, alone and against
 // server_handshake().
-#include "core/handshake_client.hpp"
+#include "core/handshake/handshake_client.hpp"
 
 #include <gtest/gtest.h>
 
 #include <numeric>
 
-#include "core/handshake_server.hpp"
+#include "core/handshake/handshake_server.hpp"
 #include "test_factories.hpp"
 
 namespace wsx::core {

@@ -1,6 +1,6 @@
 // The Sec-WebSocket-Extensions grammar: RFC 6455 section 9.1 with RFC 7230
 // tokens, quoted-strings and lists; examples from RFC 7692.
-#include "core/extensions_header.hpp"
+#include "core/extensions/extensions_header.hpp"
 
 #include <gtest/gtest.h>
 

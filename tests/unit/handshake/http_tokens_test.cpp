@@ -1,5 +1,5 @@
 // RFC 7230 list handling and the helpers that quote peer text in messages.
-#include "core/http_tokens.hpp"
+#include "core/handshake/http_tokens.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // of the server's response (RFC 6455 sections 4.1 and 9.1).
 #include <gtest/gtest.h>
 
-#include "core/extensions_header.hpp"
-#include "core/negotiation.hpp"
+#include "core/extensions/extensions_header.hpp"
+#include "core/extensions/negotiation.hpp"
 #include "test_factories.hpp"
 
 namespace wsx::core {

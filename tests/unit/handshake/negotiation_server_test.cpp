@@ -2,8 +2,8 @@
 // DESIGN.md "Negotiation") against in-process factories.
 #include <gtest/gtest.h>
 
-#include "core/extensions_header.hpp"
-#include "core/negotiation.hpp"
+#include "core/extensions/extensions_header.hpp"
+#include "core/extensions/negotiation.hpp"
 #include "test_factories.hpp"
 
 namespace wsx::core {

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <string>
 
-#include "core/base64.hpp"
-#include "core/handshake.hpp"
-#include "core/sha1.hpp"
+#include "core/handshake/base64.hpp"
+#include "core/handshake/handshake.hpp"
+#include "core/handshake/sha1.hpp"
 
 namespace wsx::core {
 namespace {

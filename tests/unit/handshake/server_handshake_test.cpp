@@ -1,10 +1,10 @@
 // The server's opening handshake: RFC 6455 sections 4.2.1 (what a valid
 // request is) and 4.2.2 (the response), from raw request bytes.
-#include "core/handshake_server.hpp"
+#include "core/handshake/handshake_server.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/http_response.hpp"
+#include "core/handshake/http_response.hpp"
 #include "test_factories.hpp"
 
 namespace wsx::core {

@@ -2,7 +2,7 @@
 
 #include <exception>
 
-#include "core/byte_buffer.hpp"
+#include "core/extensions/byte_buffer.hpp"
 
 extern "C" {
 wsx_status wsx_test_raw_server_negotiate(void* plugin, const wsx_server_offer* offer,

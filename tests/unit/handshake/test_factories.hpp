@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "core/extension_factory.hpp"
-#include "core/extension_params.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "core/extensions/extension_params.hpp"
 
 namespace wsx::test {
 

@@ -7,12 +7,12 @@
 #include <fstream>
 #include <string>
 
-#include "core/byte_buffer.hpp"
-#include "core/extension_params.hpp"
-#include "plugins/plugin_set.hpp"
+#include "core/extensions/byte_buffer.hpp"
+#include "core/extensions/extension_params.hpp"
+#include "loader/plugin_set.hpp"
 #include "test_support.hpp"
 
-namespace wsx::plugins {
+namespace wsx::loader {
 namespace {
 
 // True if the dynamic loader has `library` mapped into this process.
@@ -118,4 +118,4 @@ TEST(LifetimeTest, ARefusedPluginIsNotLeftMapped) {
 }
 
 }  // namespace
-}  // namespace wsx::plugins
+}  // namespace wsx::loader

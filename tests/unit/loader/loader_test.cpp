@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "plugins/loaded_plugin.hpp"
-#include "plugins/plugin_error.hpp"
+#include "loader/loaded_plugin.hpp"
+#include "loader/plugin_error.hpp"
 #include "test_support.hpp"
 
-namespace wsx::plugins {
+namespace wsx::loader {
 namespace {
 
 using test::expect_contains;
@@ -236,4 +236,4 @@ TEST_F(LoaderTest, ResolvesARelativePathAgainstTheCurrentDirectory) {
 }
 
 }  // namespace
-}  // namespace wsx::plugins
+}  // namespace wsx::loader

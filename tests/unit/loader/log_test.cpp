@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 #include "test_support.hpp"
 
 namespace wsx {

@@ -4,13 +4,13 @@
 
 #include <cstring>
 
-#include "core/byte_buffer.hpp"
-#include "core/extension_params.hpp"
-#include "plugins/plugin_error.hpp"
-#include "plugins/plugin_set.hpp"
+#include "core/extensions/byte_buffer.hpp"
+#include "core/extensions/extension_params.hpp"
+#include "loader/plugin_error.hpp"
+#include "loader/plugin_set.hpp"
 #include "test_support.hpp"
 
-namespace wsx::plugins {
+namespace wsx::loader {
 namespace {
 
 using test::expect_contains;
@@ -161,4 +161,4 @@ TEST(PluginSetTest, CreateFailureNamesTheConfigPositionOfThePlugin) {
 }
 
 }  // namespace
-}  // namespace wsx::plugins
+}  // namespace wsx::loader

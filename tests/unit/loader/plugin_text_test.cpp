@@ -2,12 +2,12 @@
 // the manifest's rendering for the CLI.
 #include <gtest/gtest.h>
 
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_manifest.hpp"
-#include "plugins/plugin_text.hpp"
+#include "loader/host_services.hpp"
+#include "loader/plugin_manifest.hpp"
+#include "loader/plugin_text.hpp"
 #include "test_support.hpp"
 
-namespace wsx::plugins {
+namespace wsx::loader {
 namespace {
 
 TEST(PluginTextTest, EscapesControlBytesSoALogLineStaysOneLine) {
@@ -82,4 +82,4 @@ TEST(HostServicesTest, MapsPluginLevelsOntoHostLevels) {
 }
 
 }  // namespace
-}  // namespace wsx::plugins
+}  // namespace wsx::loader

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 
 namespace wsx::test {
 

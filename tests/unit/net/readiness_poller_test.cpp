@@ -15,7 +15,7 @@
 #include <map>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 #include "net/readiness_poller.hpp"
 
 namespace wsx::net {

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/log.hpp"
+#include "log/log.hpp"
 #include "net/server.hpp"
 
 namespace wsx::test {

@@ -11,7 +11,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "core/close_status.hpp"
+#include "core/close/close_status.hpp"
 
 namespace wsx::test {
 

@@ -16,9 +16,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/connection.hpp"
-#include "core/extension_factory.hpp"
-#include "core/handshake_client.hpp"
+#include "core/connection/connection.hpp"
+#include "core/extensions/extension_factory.hpp"
+#include "core/handshake/handshake_client.hpp"
 
 namespace wsx::test {
 

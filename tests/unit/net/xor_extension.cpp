@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/byte_buffer.hpp"
+#include "core/extensions/byte_buffer.hpp"
 
 namespace wsx::test {
 

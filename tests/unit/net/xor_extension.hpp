@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/extension_factory.hpp"
+#include "core/extensions/extension_factory.hpp"
 
 namespace wsx::test {
 

@@ -14,8 +14,8 @@
 #include <variant>
 #include <vector>
 
-#include "core/byte_buffer.hpp"
-#include "core/extension_params.hpp"
+#include "core/extensions/byte_buffer.hpp"
+#include "core/extensions/extension_params.hpp"
 #include "permessage_deflate/per_message_deflate.hpp"
 #include "permessage_deflate/plugin.hpp"
 

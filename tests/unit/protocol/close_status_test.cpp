@@ -1,7 +1,7 @@
 // RFC 6455 sections 5.5.1 and 7.4: close codes and Close payloads.
 #include <gtest/gtest.h>
 
-#include "core/close_status.hpp"
+#include "core/close/close_status.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

@@ -1,7 +1,7 @@
 // The closing handshake (RFC 6455 sections 5.5.1, 7.1, 7.4).
 #include <gtest/gtest.h>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

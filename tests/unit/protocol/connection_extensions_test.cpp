@@ -2,7 +2,7 @@
 // through the chain both ways; the chain's failures close the connection.
 #include <gtest/gtest.h>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 #include "test_extensions.hpp"
 #include "test_support.hpp"
 

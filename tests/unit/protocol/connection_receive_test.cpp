@@ -3,7 +3,7 @@
 // the close code it must produce.
 #include <gtest/gtest.h>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

@@ -2,7 +2,7 @@
 // acceptance order, decode in reverse, zero-copy pass-through, errors.
 #include <gtest/gtest.h>
 
-#include "core/extension_chain.hpp"
+#include "core/extensions/extension_chain.hpp"
 #include "test_extensions.hpp"
 #include "test_support.hpp"
 

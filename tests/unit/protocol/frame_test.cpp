@@ -1,7 +1,7 @@
 // RFC 6455 section 5.2: the frame header, parsed and written.
 #include <gtest/gtest.h>
 
-#include "core/frame.hpp"
+#include "core/framing/frame.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

@@ -3,8 +3,8 @@
 
 #include <set>
 
-#include "core/mask.hpp"
-#include "core/mask_key.hpp"
+#include "core/framing/mask.hpp"
+#include "core/framing/mask_key.hpp"
 #include "test_support.hpp"
 
 namespace wsx::core {

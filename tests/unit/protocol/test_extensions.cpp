@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/byte_buffer.hpp"
+#include "core/extensions/byte_buffer.hpp"
 
 extern "C" {
 // bogus_status_extension.c

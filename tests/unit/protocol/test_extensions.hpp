@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/extension_chain.hpp"
+#include "core/extensions/extension_chain.hpp"
 
 namespace wsx::core::test {
 

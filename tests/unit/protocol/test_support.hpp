@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 
 namespace wsx::core::test {
 

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "core/utf8_validator.hpp"
+#include "core/messages/utf8_validator.hpp"
 #include "test_support.hpp"
 #include "utf8_reference.hpp"
 

@@ -11,7 +11,7 @@
 
 #include "../test_extensions.hpp"
 #include "allocation_counter.hpp"
-#include "core/connection.hpp"
+#include "core/connection/connection.hpp"
 
 namespace wsx::core {
 namespace {

@@ -1,0 +1,356 @@
+#include "core/connection/connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+namespace wsx::core {
+
+namespace {
+// An incomplete-frame buffer grown past this by a big frame is freed once the
+// frame is handled, as the output and assembly buffers are. Anything up to
+// it is kept until the session's idle shrink (shrink_when_idle), so a stream
+// of 1 MiB frames reuses one buffer instead of paying an allocation and a
+// fresh page fault per 4 KiB for every frame.
+constexpr std::size_t retained_partial_capacity = 2 * 1024 * 1024;
+// The most reserved at once for a frame whose header announced its length:
+// one allocation instead of a doubling series of copies, without letting a
+// header alone commit the whole max_message_size.
+constexpr std::uint64_t upfront_partial_capacity = 2 * 1024 * 1024;
+}  // namespace
+
+Connection::Connection(Role role, ExtensionChain chain, ConnectionLimits limits,
+                       MaskKeySource mask_keys)
+    : chain_(std::move(chain)), limits_(limits), mask_keys_(std::move(mask_keys)), role_(role) {
+  // Only a client masks (5.1), so only a client pays for seeding.
+  if (role_ == Role::client && !mask_keys_) mask_keys_ = make_default_mask_key_source();
+}
+
+// --- Input --------------------------------------------------------------------
+
+void Connection::receive(std::span<std::uint8_t> bytes, ConnectionHandler& handler) {
+  if (input_done()) return;
+  receive_frames(bytes, handler);
+  // Every handler call has returned, so no view into these buffers is left.
+  if (input_done()) {
+    partial_.release();
+    assembler_.reset();
+  }
+}
+
+void Connection::receive_frames(std::span<std::uint8_t> bytes, ConnectionHandler& handler) {
+  if (!partial_.empty() && !complete_partial_frame(bytes, handler)) return;
+  // Each iteration consumes one whole frame or leaves the loop.
+  while (!bytes.empty()) {
+    const HeaderParse parse = parse_frame_header(bytes, header_rules());
+    if (parse.status == HeaderStatus::invalid) {
+      fail(close_code::protocol_error, parse.reason, &handler);
+      return;
+    }
+    if (parse.status == HeaderStatus::incomplete) break;
+    if (!admit_frame(parse.header, handler)) return;
+    const std::uint64_t payload_length = parse.header.payload_length;
+    if (bytes.size() - parse.header_size < payload_length) break;
+    const auto payload = bytes.subspan(parse.header_size, static_cast<std::size_t>(payload_length));
+    bytes = bytes.subspan(parse.header_size + payload.size());
+    process_frame(parse.header, payload, handler);
+    if (input_done()) return;
+  }
+  // Keep the incomplete tail: it is the start of the next frame.
+  if (!bytes.empty()) partial_.append(bytes.data(), bytes.size());
+}
+
+bool Connection::complete_partial_frame(std::span<std::uint8_t>& bytes,
+                                        ConnectionHandler& handler) {
+  // Every pass either moves at least one byte from `bytes` into partial_ or
+  // returns, so the loop ends.
+  for (;;) {
+    const HeaderParse parse = parse_frame_header(partial_.bytes(), header_rules());
+    if (parse.status == HeaderStatus::invalid) {
+      fail(close_code::protocol_error, parse.reason, &handler);
+      return false;
+    }
+    std::uint64_t target = parse.header_size;
+    if (parse.status == HeaderStatus::complete) {
+      if (!admit_frame(parse.header, handler)) return false;
+      target += parse.header.payload_length;
+      const std::uint64_t wanted = std::min(target, upfront_partial_capacity);
+      if (wanted > partial_.capacity()) {
+        partial_.reserve(static_cast<std::size_t>(wanted) - partial_.size());
+      }
+      if (partial_.size() == target) {
+        const std::span<std::uint8_t> payload{
+            partial_.data() + parse.header_size,
+            static_cast<std::size_t>(parse.header.payload_length)};
+        process_frame(parse.header, payload, handler);
+        partial_.clear();
+        if (partial_.capacity() > retained_partial_capacity) partial_.release();
+        return !input_done();
+      }
+    }
+    if (bytes.empty()) return false;
+    const auto take =
+        static_cast<std::size_t>(std::min<std::uint64_t>(target - partial_.size(), bytes.size()));
+    partial_.append(bytes.data(), take);
+    bytes = bytes.subspan(take);
+  }
+}
+
+bool Connection::admit_frame(const FrameHeader& header, ConnectionHandler& handler) {
+  if (is_control_opcode(header.opcode)) return true;  // 5.5 limits checked by the parser
+  const bool continuation = header.opcode == opcode::continuation;
+  // 5.4: fragments of one message are not interleaved with another message,
+  // and a continuation frame only continues a message that was started.
+  if (continuation && !assembler_.in_progress()) {
+    fail(close_code::protocol_error, "continuation frame without a message to continue", &handler);
+    return false;
+  }
+  if (!continuation && assembler_.in_progress()) {
+    fail(close_code::protocol_error, "new message inside a fragmented message", &handler);
+    return false;
+  }
+  // 7.4.1 (1009): refuse from the header, before reading a payload we would
+  // not accept. With extensions the decoded size is unknown here, so the wire
+  // size is compared with the whole limit (as python-websockets does); the
+  // chain enforces the exact limit while decoding. Without extensions the
+  // wire size is the decoded size and the message so far counts too.
+  const std::uint64_t limit = limits_.max_message_size;
+  const std::uint64_t already = chain_.empty() ? assembler_.size() : 0;
+  if (header.payload_length > limit || already > limit - header.payload_length) {
+    fail(close_code::message_too_big, "message too big", &handler);
+    return false;
+  }
+  return true;
+}
+
+void Connection::process_frame(const FrameHeader& header, std::span<std::uint8_t> payload,
+                               ConnectionHandler& handler) {
+  // 5.3: the client's masking key was applied to the payload; XOR again.
+  if (header.masked) apply_mask(payload, header.mask_key);
+  if (is_control_opcode(header.opcode))
+    handle_control_frame(header, payload, handler);
+  else
+    handle_data_frame(header, payload, handler);
+}
+
+void Connection::handle_data_frame(const FrameHeader& header, std::span<const std::uint8_t> payload,
+                                   ConnectionHandler& handler) {
+  // The chain sees every frame, fragments included, and decodes in reverse
+  // acceptance order; it may not produce more than the message has room for.
+  // Framing follows the header as received: a chain cannot re-fragment.
+  FrameView frame{header.opcode, header.fin, header.rsv, payload};
+  const std::uint64_t room = limits_.max_message_size - assembler_.size();
+  if (auto error = chain_.decode(frame, room)) {
+    fail(error->close_code, error->reason, &handler);
+    return;
+  }
+  switch (assembler_.add(header.opcode, header.fin, frame.payload, limits_.max_message_size)) {
+    case MessageAssembler::Status::partial:
+      return;
+    case MessageAssembler::Status::invalid_utf8:
+      // 8.1: "the endpoint MUST _Fail the WebSocket Connection_" with 1007.
+      fail(close_code::invalid_payload, "invalid UTF-8 in a text message", &handler);
+      return;
+    case MessageAssembler::Status::too_big:
+      fail(close_code::message_too_big, "message too big", &handler);
+      return;
+    case MessageAssembler::Status::complete:
+      handler.on_message(assembler_.message_opcode(), assembler_.message());
+      assembler_.finish();
+      return;
+  }
+}
+
+void Connection::handle_control_frame(const FrameHeader& header,
+                                      std::span<const std::uint8_t> payload,
+                                      ConnectionHandler& handler) {
+  // Control frames go through the chain too, so an extension can refuse RSV
+  // bits on them (e.g. RFC 7692 section 6.1); a decoded control payload must
+  // still fit a control frame, since a Ping's comes back in our Pong.
+  FrameView frame{header.opcode, true, header.rsv, payload};
+  if (auto error = chain_.decode(frame, max_control_payload)) {
+    fail(error->close_code, error->reason, &handler);
+    return;
+  }
+  switch (header.opcode) {
+    case opcode::ping:
+      // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong
+      // frame in response, unless it already received a Close frame" -- and
+      // after our own Close we send no more frames at all. 5.5.3: "A Pong
+      // frame sent in response to a Ping frame must have identical
+      // Application data"; it goes ahead of queued data so a backlog does
+      // not look like a dead peer.
+      if (!close_sent_) send_control(opcode::pong, frame.payload, true);
+      handler.on_ping(frame.payload);
+      return;
+    case opcode::pong:
+      handler.on_pong(frame.payload);
+      return;
+    case opcode::close: {
+      const CloseParse parsed = parse_close_payload(frame.payload);
+      if (!parsed.ok) {
+        fail(parsed.error_code, parsed.error, &handler);
+        return;
+      }
+      close_received_ = true;
+      peer_close_code_ = parsed.info.code;
+      // 5.5.1: "If an endpoint receives a Close frame and did not previously
+      // send a Close frame, the endpoint MUST send a Close frame in
+      // response. (When sending a Close frame in response, the endpoint
+      // typically echos the status code it received.)"
+      if (!close_sent_) queue_close(parsed.info.code, {});
+      handler.on_close(parsed.info.code, parsed.info.reason);
+      return;
+    }
+    default:
+      return;  // the parser admits no other control opcode
+  }
+}
+
+void Connection::receive_eof() noexcept {
+  eof_ = true;
+  partial_.release();
+  assembler_.reset();
+}
+
+// --- Output -------------------------------------------------------------------
+
+bool Connection::send_text(std::span<const std::uint8_t> payload) {
+  return send_message(opcode::text, payload);
+}
+
+bool Connection::send_binary(std::span<const std::uint8_t> payload) {
+  return send_message(opcode::binary, payload);
+}
+
+bool Connection::send_message(std::uint8_t message_opcode, std::span<const std::uint8_t> payload) {
+  // 5.5.1: "After sending a Close frame, the endpoint MUST NOT send any
+  // further data frames."
+  if (close_sent_ || failure_ || eof_) return false;
+  const std::uint64_t fragment =
+      limits_.max_frame_size == 0 ? payload.size() : limits_.max_frame_size;
+  std::size_t offset = 0;
+  bool first = true;
+  // 5.4: the first fragment carries the opcode, the others CONTINUATION, the
+  // last FIN. Each fragment goes through the chain as a frame of its own.
+  do {
+    const auto size =
+        static_cast<std::size_t>(std::min<std::uint64_t>(fragment, payload.size() - offset));
+    FrameView frame{first ? message_opcode : opcode::continuation, offset + size == payload.size(),
+                    0, payload.subspan(offset, size)};
+    if (auto error = chain_.encode(frame)) {
+      fail(error->close_code, error->reason, nullptr);
+      return false;
+    }
+    queue_frame(frame, false);
+    offset += size;
+    first = false;
+  } while (offset < payload.size());
+  return true;
+}
+
+bool Connection::send_ping(std::span<const std::uint8_t> payload) {
+  return send_control(opcode::ping, payload, false);
+}
+
+bool Connection::send_pong(std::span<const std::uint8_t> payload) {
+  return send_control(opcode::pong, payload, false);
+}
+
+bool Connection::send_control(std::uint8_t control_opcode, std::span<const std::uint8_t> payload,
+                              bool priority) {
+  if (payload.size() > max_control_payload)
+    throw std::invalid_argument("control frame payload exceeds 125 bytes (RFC 6455 5.5)");
+  if (close_sent_ || failure_ || eof_) return false;
+  FrameView frame{control_opcode, true, 0, payload};
+  if (auto error = chain_.encode(frame)) {
+    fail(error->close_code, error->reason, nullptr);
+    return false;
+  }
+  queue_frame(frame, priority);
+  return true;
+}
+
+bool Connection::close(std::uint16_t code, std::string_view reason) {
+  if (!is_sendable_close_code(code) && code != close_code::no_status_received)
+    throw std::invalid_argument("close code may not be sent (RFC 6455 7.4)");
+  if (close_sent_ || failure_ || eof_) return false;
+  queue_close(code, reason);
+  return true;
+}
+
+void Connection::queue_close(std::uint16_t code, std::string_view reason) {
+  std::uint8_t payload[max_control_payload];
+  const std::size_t size = write_close_payload(code, reason, payload);
+  FrameView frame{opcode::close, true, 0, {payload, size}};
+  // A chain that cannot encode a Close frame must not stop us from closing:
+  // fall back to the frame as is (extensions leave Close frames unchanged).
+  FrameView encoded = frame;
+  if (chain_.encode(encoded)) encoded = frame;
+  queue_frame(encoded, false);
+  close_sent_ = true;
+}
+
+void Connection::queue_frame(const FrameView& frame, bool priority) {
+  FrameHeader header;
+  header.fin = frame.fin;
+  header.rsv = frame.rsv;
+  header.opcode = frame.opcode;
+  header.payload_length = frame.payload.size();
+  // 5.3: a client masks every frame with a fresh key; a server never masks.
+  header.masked = role_ == Role::client;
+  if (header.masked) header.mask_key = to_mask_key(mask_keys_());
+  const std::size_t header_size = frame_header_size(header.payload_length, header.masked);
+  const std::size_t total = header_size + frame.payload.size();
+  std::uint8_t* out = priority ? output_.insert_priority(total) : output_.append(total);
+  write_frame_header(header, out);
+  if (frame.payload.empty()) return;
+  if (header.masked)
+    mask_copy(out + header_size, frame.payload.data(), frame.payload.size(), header.mask_key);
+  else
+    std::memcpy(out + header_size, frame.payload.data(), frame.payload.size());
+}
+
+void Connection::fail(std::uint16_t code, std::string_view reason, ConnectionHandler* handler) {
+  if (failure_) return;
+  failure_ = ProtocolError{code, std::string(reason)};
+  // 7.1.7: "the endpoint MAY send a Close frame" before closing; we do, with
+  // the reason, so the peer learns what went wrong.
+  if (!close_sent_) queue_close(code, reason);
+  // Buffers are released by the caller, after every view into them is gone
+  // (a handler may still hold a payload while a send fails).
+  if (handler != nullptr) handler->on_protocol_error(code, failure_->reason);
+}
+
+// --- State --------------------------------------------------------------------
+
+State Connection::state() const noexcept {
+  if (input_done()) return State::closed;
+  return close_sent_ ? State::closing : State::open;
+}
+
+bool Connection::should_close_transport() const noexcept {
+  if (failure_ || eof_) return true;
+  return role_ == Role::server && close_received_ && close_sent_;
+}
+
+std::optional<std::uint16_t> Connection::peer_close_code() const noexcept {
+  if (state() != State::closed) return std::nullopt;
+  return close_received_ ? peer_close_code_ : close_code::abnormal_closure;
+}
+
+std::size_t Connection::memory_bytes() const noexcept {
+  return sizeof(*this) + partial_.capacity() + assembler_.capacity_bytes() +
+         output_.capacity_bytes() + chain_.scratch_bytes() +
+         (failure_ ? failure_->reason.capacity() : 0);
+}
+
+void Connection::shrink_when_idle() noexcept {
+  if (partial_.empty()) partial_.release();
+  assembler_.shrink_when_idle();
+  output_.shrink_when_idle();
+  chain_.release_scratch();
+}
+
+}  // namespace wsx::core
