@@ -4,8 +4,10 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <utility>
 
@@ -56,6 +58,31 @@ std::size_t NativeSocket::send(std::span<const std::uint8_t> bytes, int flags,
                                boost::system::error_code& error) noexcept {
   for (;;) {
     const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), flags | MSG_NOSIGNAL);
+    if (n >= 0) {
+      error.clear();
+      return static_cast<std::size_t>(n);
+    }
+    if (errno == EINTR) continue;
+    error = last_error();
+    return 0;
+  }
+}
+
+std::size_t NativeSocket::send_gathered(std::span<const std::span<const std::uint8_t>> segments,
+                                        int flags, boost::system::error_code& error) noexcept {
+  std::array<iovec, max_gather> vectors{};
+  std::size_t count = 0;
+  for (const auto& segment : segments) {
+    if (count == vectors.size()) break;
+    if (segment.empty()) continue;
+    // iovec's base is not const for readv's sake; sendmsg only reads it.
+    vectors[count++] = {const_cast<std::uint8_t*>(segment.data()), segment.size()};
+  }
+  msghdr message{};
+  message.msg_iov = vectors.data();
+  message.msg_iovlen = count;
+  for (;;) {
+    const ssize_t n = ::sendmsg(fd_, &message, flags | MSG_NOSIGNAL);
     if (n >= 0) {
       error.clear();
       return static_cast<std::size_t>(n);

@@ -39,6 +39,12 @@ class NativeSocket {
   // away is an error value, not a SIGPIPE).
   std::size_t send(std::span<const std::uint8_t> bytes, int flags,
                    boost::system::error_code& error) noexcept;
+  // One sendmsg() of up to max_gather segments in order (a gathered write:
+  // a frame header and its payload, or the 101 and the first frames, leave in
+  // one system call without being copied together). Flags as send().
+  static constexpr std::size_t max_gather = 4;
+  std::size_t send_gathered(std::span<const std::span<const std::uint8_t>> segments, int flags,
+                            boost::system::error_code& error) noexcept;
   // shutdown(SHUT_WR): sends FIN, keeps reading.
   void shutdown_send(boost::system::error_code& error) noexcept;
   // Bytes received and not yet read (FIONREAD).

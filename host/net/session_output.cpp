@@ -2,6 +2,8 @@
 // send() and close().
 #include "net/session_internal.hpp"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "net/io_thread.hpp"
@@ -18,57 +20,58 @@ std::size_t Session::pending_bytes() const noexcept {
 
 void Session::flush() {
   if (phase_ == Phase::closed || in_receive_ || write_pending_) return;
-  boost::system::error_code error;
-  // The HTTP response precedes every frame.
-  if (handshake_ && handshake_->written < handshake_->response.size()) {
-    HandshakeData& hs = *handshake_;
-    // A rejection (4xx/5xx) is followed by shutdown(): see kLastWriteFlags.
-    const auto flags = phase_ == Phase::rejecting ? kLastWriteFlags : 0;
-    while (hs.written < hs.response.size()) {
-      const std::size_t n =
-          socket_.send({reinterpret_cast<const std::uint8_t*>(hs.response.data()) + hs.written,
-                        hs.response.size() - hs.written},
-                       flags, error);
-      if (would_block(error)) {
-        wait_writable();
-        return;
-      }
-      if (error) {
-        record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
-        close_socket();
-        maybe_reap();
-        return;
-      }
-      hs.written += n;
+  const bool rejecting = phase_ == Phase::rejecting;
+  // Once the closing handshake is done (RFC 6455 section 7.1.1), or for an
+  // HTTP error response, what is left is the last thing we send before
+  // shutdown (after_flush): see kLastWriteFlags.
+  const auto flags =
+      rejecting || (connection_ && connection_->should_close_transport()) ? kLastWriteFlags : 0;
+  // One gathered write per pass: the rest of the HTTP response (it precedes
+  // every frame), then the connection's frames. A short write means the
+  // kernel's buffer is full: edge-triggered, the poller reports EPOLLOUT once
+  // it has room, so there is no second call just to learn EAGAIN.
+  for (;;) {
+    std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments> segments;
+    std::size_t count = 0;
+    std::size_t response_left = 0;
+    if (handshake_ && handshake_->written < handshake_->response.size()) {
+      response_left = handshake_->response.size() - handshake_->written;
+      segments[count++] = {
+          reinterpret_cast<const std::uint8_t*>(handshake_->response.data()) + handshake_->written,
+          response_left};
     }
-  }
-  if (phase_ == Phase::open) handshake_.reset();  // the 101 is out: free it all
-  if (connection_) {
-    // Once the closing handshake is done (RFC 6455 section 7.1.1) what is
-    // left to write is the last thing we send before shutdown (after_flush).
-    const auto flags =
-        phase_ == Phase::open && connection_->should_close_transport() ? kLastWriteFlags : 0;
-    while (connection_->has_pending_output()) {
-      const std::span<const std::uint8_t> out = connection_->pending_output();
-      const std::size_t n = socket_.send(out, flags, error);
-      if (would_block(error)) break;
-      if (error) {
-        record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
-        close_socket();
-        maybe_reap();
-        return;
-      }
-      connection_->consume_output(n);
+    if (connection_ && !rejecting) {
+      count += connection_->gather_output(
+          std::span<std::span<const std::uint8_t>, core::ConnectionOutput::max_segments>(
+              segments.data() + count, core::ConnectionOutput::max_segments));
     }
-    if (paused_ && pending_bytes() < thread_.settings()->limits.max_send_queue / 2) {
-      paused_ = false;
-      resume_reading();
-    }
-    if (connection_->has_pending_output()) {
-      wait_writable();
+    if (count == 0) break;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
+    boost::system::error_code error;
+    std::size_t n = socket_.send_gathered({segments.data(), count}, flags, error);
+    if (error && !would_block(error)) {
+      record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
+      close_socket();
+      maybe_reap();
       return;
     }
+    const std::size_t to_response = std::min(n, response_left);
+    if (to_response != 0) handshake_->written += to_response;
+    if (n > to_response) connection_->consume_output(n - to_response);
+    if (error || n < total) {
+      wait_writable();
+      break;
+    }
   }
+  // The 101 is out: free the handshake state.
+  if (phase_ == Phase::open && handshake_ && handshake_->written == handshake_->response.size())
+    handshake_.reset();
+  if (paused_ && pending_bytes() < thread_.settings()->limits.max_send_queue / 2) {
+    paused_ = false;
+    resume_reading();
+  }
+  if (write_pending_) return;
   after_flush();
 }
 

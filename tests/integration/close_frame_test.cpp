@@ -27,6 +27,21 @@ TEST_F(CloseFrameTest, NormalCloseIsEchoedAndTcpClosed) {
   EXPECT_TRUE(echoes_text(good, "still here"));
 }
 
+// Issue 12: the reply echoes the reason too, byte for byte, at the longest a
+// Close allows (123 bytes, 5.5: 125 minus the code), non-ASCII included.
+TEST_F(CloseFrameTest, ReplyEchoesALongNonAsciiReason) {
+  WsClient closing = open();
+  std::string reason;
+  while (reason.size() + 2 <= 121) reason += "\xC3\xA9";  // U+00E9, 2 bytes each
+  reason += "ok";
+  while (reason.size() < 123) reason += "!";
+  ASSERT_EQ(reason.size(), 123u);
+  ASSERT_TRUE(closing.send({.opcode = opcode::close, .payload = close_payload(4321, reason)}));
+  const auto close = closing.read_close();
+  ASSERT_TRUE(close) << closing.history();
+  EXPECT_EQ(close->payload, close_payload(4321, reason));
+}
+
 TEST_F(CloseFrameTest, SendableCodesAreEchoed) {
   WsClient good = open();
   // 7.4.1 codes an endpoint may send, and the 3000-4999 range (7.4.2) for

@@ -53,6 +53,28 @@ TEST_F(Utf8Test, InvalidUtf8FailsBeforeTheMessageEnds) {
   EXPECT_TRUE(echoes_text(good, "still here"));
 }
 
+// 8.1 "fail at the first invalid byte" within ONE big frame too: a 16 MiB
+// text frame whose 10th byte is invalid is refused with 1007 while the client
+// has sent only its first 128 KiB; the rest is never needed.
+class HugeTextTest : public HostTest {
+ protected:
+  [[nodiscard]] HostConfig host_config() const override { return {}; }  // 16 MiB messages
+};
+
+TEST_F(HugeTextTest, InvalidByteEarlyInAHugeFrameFailsWhileItArrives) {
+  WsClient good = open();
+  WsClient bad = open();
+  Bytes text(16u << 20, 'a');
+  text[9] = 0xFF;
+  const Bytes wire = encode_frame({.opcode = opcode::text, .payload = std::move(text)});
+  const std::span<const std::uint8_t> all(wire);
+  // Two writes, so the server sees the frame in at least two reads.
+  ASSERT_TRUE(bad.send_raw(all.first(64 * 1024)));
+  ASSERT_TRUE(bad.send_raw(all.subspan(64 * 1024, 64 * 1024)));
+  EXPECT_TRUE(fails_with(bad, 1007));
+  EXPECT_TRUE(echoes_text(good, "still here"));
+}
+
 TEST_F(Utf8Test, MessageEndingInsideCodePointIsInvalidPayload) {
   WsClient good = open();
   WsClient bad = open();

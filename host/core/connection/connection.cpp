@@ -34,6 +34,7 @@ void Connection::receive(std::span<std::uint8_t> bytes, ConnectionHandler& handl
   receive_frames(bytes, handler);
   // Every handler call has returned, so no view into these buffers is left.
   if (input_done()) {
+    partial_checked_ = 0;
     partial_.release();
     assembler_.reset();
   }
@@ -83,7 +84,7 @@ bool Connection::complete_partial_frame(std::span<std::uint8_t>& bytes,
         const std::span<std::uint8_t> payload{
             partial_.data() + parse.header_size,
             static_cast<std::size_t>(parse.header.payload_length)};
-        process_frame(parse.header, payload, handler);
+        process_frame(parse.header, payload, handler, std::exchange(partial_checked_, 0));
         partial_.clear();
         if (partial_.capacity() > retained_partial_capacity) partial_.release();
         return !input_done();
@@ -94,7 +95,35 @@ bool Connection::complete_partial_frame(std::span<std::uint8_t>& bytes,
         static_cast<std::size_t>(std::min<std::uint64_t>(target - partial_.size(), bytes.size()));
     partial_.append(bytes.data(), take);
     bytes = bytes.subspan(take);
+    if (parse.status == HeaderStatus::complete &&
+        !check_arriving_text(parse.header, parse.header_size, handler))
+      return false;
   }
+}
+
+bool Connection::check_arriving_text(const FrameHeader& header, std::size_t header_size,
+                                     ConnectionHandler& handler) {
+  // 8.1 asks to fail at the first invalid byte. A big text frame arrives over
+  // many reads; validate what is there so far instead of waiting for the end
+  // of the frame. Only without extensions: with a chain the bytes on the wire
+  // are not the text until the chain decoded the frame, and the assembler
+  // validates them then.
+  if (!chain_.empty()) return true;
+  const bool text = header.opcode == opcode::text ||
+                    (header.opcode == opcode::continuation && assembler_.text_in_progress());
+  if (!text) return true;
+  const std::size_t present = partial_.size() - header_size;
+  if (partial_checked_ == 0) {
+    arriving_utf8_ = header.opcode == opcode::text ? Utf8Validator{} : assembler_.text_state();
+  }
+  const std::span<std::uint8_t> fresh{partial_.data() + header_size + partial_checked_,
+                                      present - partial_checked_};
+  // Unmasked here once; process_frame skips these bytes (5.3).
+  if (header.masked) apply_mask(fresh, header.mask_key, partial_checked_);
+  partial_checked_ = present;
+  if (arriving_utf8_.feed(fresh)) return true;
+  fail(close_code::invalid_payload, "invalid UTF-8 in a text message", &handler);
+  return false;
 }
 
 bool Connection::admit_frame(const FrameHeader& header, ConnectionHandler& handler) {
@@ -125,9 +154,10 @@ bool Connection::admit_frame(const FrameHeader& header, ConnectionHandler& handl
 }
 
 void Connection::process_frame(const FrameHeader& header, std::span<std::uint8_t> payload,
-                               ConnectionHandler& handler) {
-  // 5.3: the client's masking key was applied to the payload; XOR again.
-  if (header.masked) apply_mask(payload, header.mask_key);
+                               ConnectionHandler& handler, std::size_t unmasked) {
+  // 5.3: the client's masking key was applied to the payload; XOR again
+  // (the first `unmasked` bytes were already, by check_arriving_text).
+  if (header.masked) apply_mask(payload.subspan(unmasked), header.mask_key, unmasked);
   if (is_control_opcode(header.opcode))
     handle_control_frame(header, payload, handler);
   else
@@ -180,7 +210,9 @@ void Connection::handle_control_frame(const FrameHeader& header,
       // after our own Close we send no more frames at all. 5.5.3: "A Pong
       // frame sent in response to a Ping frame must have identical
       // Application data"; it goes ahead of queued data so a backlog does
-      // not look like a dead peer.
+      // not look like a dead peer, and only the most recent Ping's Pong is
+      // kept ("MAY elect to send a Pong frame for only the most recently
+      // processed Ping frame").
       if (!close_sent_) send_control(opcode::pong, frame.payload, true);
       handler.on_ping(frame.payload);
       return;
@@ -198,8 +230,9 @@ void Connection::handle_control_frame(const FrameHeader& header,
       // 5.5.1: "If an endpoint receives a Close frame and did not previously
       // send a Close frame, the endpoint MUST send a Close frame in
       // response. (When sending a Close frame in response, the endpoint
-      // typically echos the status code it received.)"
-      if (!close_sent_) queue_close(parsed.info.code, {});
+      // typically echos the status code it received.)" We echo the reason
+      // too, as python-websockets does: clients report what they get back.
+      if (!close_sent_) queue_close(parsed.info.code, parsed.info.reason);
       handler.on_close(parsed.info.code, parsed.info.reason);
       return;
     }
@@ -210,6 +243,7 @@ void Connection::handle_control_frame(const FrameHeader& header,
 
 void Connection::receive_eof() noexcept {
   eof_ = true;
+  partial_checked_ = 0;
   partial_.release();
   assembler_.reset();
 }
@@ -228,25 +262,33 @@ bool Connection::send_message(std::uint8_t message_opcode, std::span<const std::
   // 5.5.1: "After sending a Close frame, the endpoint MUST NOT send any
   // further data frames."
   if (close_sent_ || failure_ || eof_) return false;
+  // The chain encodes the whole message as one frame, and only then is it
+  // cut into fragments: RFC 7692 section 6 (compress, then fragment), so a
+  // compressed message is framed by its compressed size and never as a run
+  // of empty fragments while the compressor holds its output back.
+  FrameView frame{message_opcode, true, 0, payload};
+  if (auto error = chain_.encode(frame)) {
+    fail(error->close_code, error->reason, nullptr);
+    return false;
+  }
+  const std::span<const std::uint8_t> encoded = frame.payload;
   const std::uint64_t fragment =
-      limits_.max_frame_size == 0 ? payload.size() : limits_.max_frame_size;
+      limits_.max_frame_size == 0 ? encoded.size() : limits_.max_frame_size;
   std::size_t offset = 0;
-  bool first = true;
-  // 5.4: the first fragment carries the opcode, the others CONTINUATION, the
-  // last FIN. Each fragment goes through the chain as a frame of its own.
+  // 5.4: the first fragment carries the opcode and the RSV bits the chain set
+  // (RFC 7692 section 6.1: RSV1 on the first frame only), the others are
+  // CONTINUATION frames with RSV clear, the last has FIN. No fragment but a
+  // lone empty message is empty.
   do {
     const auto size =
-        static_cast<std::size_t>(std::min<std::uint64_t>(fragment, payload.size() - offset));
-    FrameView frame{first ? message_opcode : opcode::continuation, offset + size == payload.size(),
-                    0, payload.subspan(offset, size)};
-    if (auto error = chain_.encode(frame)) {
-      fail(error->close_code, error->reason, nullptr);
-      return false;
-    }
-    queue_frame(frame, false);
+        static_cast<std::size_t>(std::min<std::uint64_t>(fragment, encoded.size() - offset));
+    const bool first = offset == 0;
+    const FrameView piece{first ? frame.opcode : opcode::continuation,
+                          offset + size == encoded.size(), first ? frame.rsv : std::uint8_t{0},
+                          encoded.subspan(offset, size)};
+    queue_frame(piece, false);
     offset += size;
-    first = false;
-  } while (offset < payload.size());
+  } while (offset < encoded.size());
   return true;
 }
 
@@ -303,7 +345,11 @@ void Connection::queue_frame(const FrameView& frame, bool priority) {
   if (header.masked) header.mask_key = to_mask_key(mask_keys_());
   const std::size_t header_size = frame_header_size(header.payload_length, header.masked);
   const std::size_t total = header_size + frame.payload.size();
-  std::uint8_t* out = priority ? output_.insert_priority(total) : output_.append(total);
+  // The owed Pong (priority) waits in its own slot: a newer one replaces it
+  // (5.5.3), so a flood of Pings behind a backlog costs O(1) each.
+  std::uint8_t* out = priority && total <= ConnectionOutput::max_pong_frame
+                          ? output_.set_pending_pong(total)
+                          : output_.append(total);
   write_frame_header(header, out);
   if (frame.payload.empty()) return;
   if (header.masked)

@@ -13,9 +13,9 @@
 //
 //   n = read(socket, buffer);
 //   connection.receive({buffer, n}, handler);        // events fire here
-//   while (!connection.pending_output().empty()) {   // one gathered write
-//     auto out = connection.pending_output();
-//     connection.consume_output(write(socket, out));
+//   std::array<std::span<const std::uint8_t>, 2> segments;
+//   while (auto n = connection.gather_output(segments)) {  // one writev
+//     connection.consume_output(writev(socket, segments, n));
 //   }
 //   if (connection.should_close_transport() && !connection.has_pending_output())
 //     close(socket);
@@ -38,6 +38,7 @@
 #include "core/framing/frame.hpp"
 #include "core/framing/mask_key.hpp"
 #include "core/messages/message_assembler.hpp"
+#include "core/messages/utf8_validator.hpp"
 
 namespace wsx::core {
 
@@ -50,9 +51,9 @@ struct ConnectionLimits {
   // fails with 1009 (7.4.1). Also bounds a single incoming frame's payload,
   // checked from its header before the payload is read.
   std::uint64_t max_message_size = 16u << 20;
-  // Outgoing messages longer than this are sent as fragments of this size
-  // (5.4), each run through the extension chain as its own frame. 0 means
-  // never fragment.
+  // Outgoing messages are cut into fragments of at most this payload (5.4)
+  // after the extension chain encoded the whole message (RFC 7692 section
+  // 6: compress, then fragment). 0 means never fragment.
   std::uint64_t max_frame_size = 1u << 20;
 };
 
@@ -97,8 +98,8 @@ class Connection {
 
   // --- Output ---------------------------------------------------------------
 
-  // Queues a text (the caller guarantees UTF-8) or binary message. Messages
-  // longer than max_frame_size are fragmented (5.4). Returns false, queueing
+  // Queues a text (the caller guarantees UTF-8) or binary message. An
+  // encoded message longer than max_frame_size is fragmented (5.4). Returns false, queueing
   // nothing, once we have sent a Close frame (5.5.1: no data after Close), or
   // if an extension failed to encode (the connection then fails: see
   // failure()).
@@ -123,10 +124,17 @@ class Connection {
 
   // Bytes to write to the socket, whole frames in order. The span stays
   // valid and its content unchanged until consume_output() covered it, even
-  // if more frames are queued meanwhile: an asynchronous write may point into
-  // it. Call again after consuming it to get what was queued since.
+  // if more frames are queued meanwhile. Call again after consuming it to get
+  // what was queued since.
   [[nodiscard]] std::span<const std::uint8_t> pending_output() { return output_.front(); }
-  // `bytes` of pending_output() were written.
+  // Every pending byte as up to ConnectionOutput::max_segments spans, in
+  // order, for one gathered write; returns how many. Valid until the next
+  // consume_output() or send.
+  std::size_t gather_output(
+      std::span<std::span<const std::uint8_t>, ConnectionOutput::max_segments> segments) {
+    return output_.gather(segments);
+  }
+  // `bytes` of pending_output() / gather_output() were written.
   void consume_output(std::size_t bytes) noexcept { output_.consume(bytes); }
   [[nodiscard]] bool has_pending_output() const noexcept { return !output_.empty(); }
   // Bytes queued and not yet consumed (for back-pressure decisions).
@@ -177,8 +185,13 @@ class Connection {
   bool complete_partial_frame(std::span<std::uint8_t>& bytes, ConnectionHandler& handler);
   // Checks that depend on the connection, made as soon as a header is known.
   bool admit_frame(const FrameHeader& header, ConnectionHandler& handler);
+  // Validates the UTF-8 of a text frame's payload that has arrived so far
+  // (partial_), unmasking it in place; false once the connection failed.
+  bool check_arriving_text(const FrameHeader& header, std::size_t header_size,
+                           ConnectionHandler& handler);
+  // `unmasked`: leading payload bytes already unmasked (check_arriving_text).
   void process_frame(const FrameHeader& header, std::span<std::uint8_t> payload,
-                     ConnectionHandler& handler);
+                     ConnectionHandler& handler, std::size_t unmasked = 0);
   void handle_data_frame(const FrameHeader& header, std::span<const std::uint8_t> payload,
                          ConnectionHandler& handler);
   void handle_control_frame(const FrameHeader& header, std::span<const std::uint8_t> payload,
@@ -200,6 +213,10 @@ class Connection {
   MaskKeySource mask_keys_;
   // The start of a frame that has not fully arrived yet.
   ByteBuffer partial_;
+  // Payload bytes of partial_ already unmasked and UTF-8 checked, and the
+  // validator's state after them (check_arriving_text).
+  std::size_t partial_checked_ = 0;
+  Utf8Validator arriving_utf8_;
   MessageAssembler assembler_;
   ConnectionOutput output_;
   std::optional<ProtocolError> failure_;

@@ -21,36 +21,62 @@ std::uint8_t* ConnectionOutput::append(std::size_t bytes) {
   return slot;
 }
 
-std::uint8_t* ConnectionOutput::insert_priority(std::size_t bytes) {
-  queue_.reserve(bytes);
-  std::uint8_t* base = queue_.data();
-  const std::size_t behind = queue_.size() - priority_end_;
-  // Open a gap at priority_end_; the data frames after it move back intact.
-  if (behind != 0) std::memmove(base + priority_end_ + bytes, base + priority_end_, behind);
-  queue_.commit(bytes);
-  std::uint8_t* slot = base + priority_end_;
-  priority_end_ += bytes;
-  return slot;
+std::uint8_t* ConnectionOutput::set_pending_pong(std::size_t bytes) noexcept {
+  pong_size_ = std::min(bytes, pong_.size());
+  return pong_.data();
 }
 
-std::span<const std::uint8_t> ConnectionOutput::front() {
-  if (in_flight_remaining() == 0 && !queue_.empty()) {
-    // The in-flight buffer is drained: the queue becomes the in-flight one.
-    std::swap(in_flight_, queue_);
-    in_flight_head_ = 0;
-    queue_.clear();
-    priority_end_ = 0;
-    if (queue_.capacity() > retained_capacity) queue_.release();
-  }
-  return {in_flight_.data() + in_flight_head_, in_flight_remaining()};
-}
-
-void ConnectionOutput::consume(std::size_t bytes) noexcept {
-  in_flight_head_ += std::min(bytes, in_flight_remaining());
+void ConnectionOutput::refill_in_flight() {
   if (in_flight_remaining() != 0) return;
   in_flight_.clear();
   in_flight_head_ = 0;
+  if (pong_size_ != 0) {
+    // The Pong moves into the in-flight buffer so that the slot is free for
+    // a newer one while this one is being written (a copy of <= 131 bytes).
+    // The queue follows it in the next segment.
+    in_flight_.append(pong_.data(), pong_size_);
+    pong_size_ = 0;
+    return;
+  }
+  if (queue_.empty()) return;
+  std::swap(in_flight_, queue_);
+  if (queue_.capacity() > retained_capacity) queue_.release();
+}
+
+std::span<const std::uint8_t> ConnectionOutput::front() {
+  refill_in_flight();
+  return {in_flight_.data() + in_flight_head_, in_flight_remaining()};
+}
+
+std::size_t ConnectionOutput::gather(
+    std::span<std::span<const std::uint8_t>, max_segments> segments) {
+  std::size_t count = 0;
+  if (const auto first = front(); !first.empty()) segments[count++] = first;
+  // front() took the owed Pong, so what follows the in-flight frames is
+  // the queue.
+  if (!queue_.empty()) segments[count++] = queue_.bytes();
+  return count;
+}
+
+void ConnectionOutput::consume(std::size_t bytes) noexcept {
+  const std::size_t from_in_flight = std::min(bytes, in_flight_remaining());
+  in_flight_head_ += from_in_flight;
+  bytes -= from_in_flight;
+  if (in_flight_remaining() != 0) return;
+  // The in-flight frames are all out: a frame boundary.
+  in_flight_.clear();
+  in_flight_head_ = 0;
   if (in_flight_.capacity() > retained_capacity) in_flight_.release();
+  if (bytes == 0) return;
+  // The write went on into the queue (gather()'s second segment): the queue
+  // becomes in flight with those bytes already written. No Pong can have
+  // been set in between, so order is kept.
+  std::swap(in_flight_, queue_);
+  in_flight_head_ = std::min(bytes, in_flight_.size());
+  if (in_flight_remaining() == 0) {
+    in_flight_.clear();
+    in_flight_head_ = 0;
+  }
 }
 
 void ConnectionOutput::shrink_when_idle() noexcept {
@@ -58,7 +84,6 @@ void ConnectionOutput::shrink_when_idle() noexcept {
   in_flight_.release();
   in_flight_head_ = 0;
   queue_.release();
-  priority_end_ = 0;
 }
 
 }  // namespace wsx::core

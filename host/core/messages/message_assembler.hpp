@@ -26,6 +26,13 @@ class MessageAssembler {
 
   // True between the first fragment of a fragmented message and its last.
   [[nodiscard]] bool in_progress() const noexcept { return opcode_ != 0; }
+  // True while a fragmented TEXT message is in progress.
+  [[nodiscard]] bool text_in_progress() const noexcept {
+    return opcode_ == 0x1;
+  }  // TEXT (RFC 6455 5.2)
+  // The UTF-8 state after the fragments taken so far: where a check of the
+  // next fragment's first bytes, made before it is complete, starts.
+  [[nodiscard]] const Utf8Validator& text_state() const noexcept { return utf8_; }
   // Bytes of the message in progress taken so far.
   [[nodiscard]] std::uint64_t size() const noexcept { return assembly_.size(); }
 

@@ -34,12 +34,13 @@ TEST(ConnectionClose, PeerCloseIsEchoedAndServerClosesTransport) {
   EXPECT_EQ(handler.events[0].kind, Event::close);
   EXPECT_EQ(handler.events[0].code, 1000);
   EXPECT_EQ(handler.events[0].reason, "bye");
-  // 5.5.1: respond with a Close frame echoing the status code.
+  // 5.5.1: respond with a Close frame echoing the status code, and the
+  // reason too (clients report what they get back).
   const auto frames = output_frames(server);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].opcode, CLOSE);
   EXPECT_FALSE(frames[0].masked);
-  EXPECT_EQ(frames[0].payload, close_payload(1000));
+  EXPECT_EQ(frames[0].payload, close_payload(1000, "bye"));
   EXPECT_EQ(server.state(), State::closed);
   EXPECT_EQ(server.peer_close_code(), 1000);
   // 7.1.1: the server closes the TCP connection first.
@@ -55,7 +56,7 @@ TEST(ConnectionClose, ClientEchoesMaskedAndWaitsForTheServerToCloseTcp) {
   const auto frames = output_frames(client);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_TRUE(frames[0].masked);
-  EXPECT_EQ(frames[0].payload, close_payload(1001));
+  EXPECT_EQ(frames[0].payload, close_payload(1001, "restart"));
   EXPECT_EQ(client.state(), State::closed);
   EXPECT_FALSE(client.should_close_transport());
 }

@@ -59,7 +59,9 @@ TEST(ConnectionExtensions, EachFragmentIsDecodedOnItsOwn) {
   EXPECT_EQ(handler.messages(), std::vector<std::string>{"Hello"});
 }
 
-TEST(ConnectionExtensions, OutgoingFragmentsAreEncodedEachAsAFrame) {
+// RFC 7692 section 6: the message is encoded once, then fragmented; only the
+// first fragment carries the extension's RSV bit.
+TEST(ConnectionExtensions, MessageIsEncodedOnceThenFragmented) {
   TestExtension a = tagger('a', WSX_RSV1);
   ConnectionLimits limits;
   limits.max_frame_size = 3;
@@ -67,12 +69,15 @@ TEST(ConnectionExtensions, OutgoingFragmentsAreEncodedEachAsAFrame) {
   server.send_text("abcdefg");
   const auto frames = test::decode_frames(test::drain(server));
   ASSERT_EQ(frames.size(), 3u);
-  EXPECT_EQ(test::text_of(frames[0].payload), "abca");
-  EXPECT_EQ(test::text_of(frames[1].payload), "defa");
-  EXPECT_EQ(test::text_of(frames[2].payload), "ga");
+  EXPECT_EQ(test::text_of(frames[0].payload), "abc");
+  EXPECT_EQ(test::text_of(frames[1].payload), "def");
+  EXPECT_EQ(test::text_of(frames[2].payload), "ga");  // one tag: one encode
   EXPECT_EQ(frames[0].rsv, WSX_RSV1);
+  EXPECT_EQ(frames[1].rsv, 0);
+  EXPECT_EQ(frames[2].rsv, 0);
   EXPECT_EQ(frames[0].opcode, TEXT);
   EXPECT_EQ(frames[1].opcode, CONT);
+  EXPECT_FALSE(frames[1].fin);
   EXPECT_TRUE(frames[2].fin);
 }
 

@@ -69,9 +69,9 @@ void transfer(Connection& from, Connection& to, ConnectionHandler& handler, std:
 TEST(WarmPath, NoAllocationPerFrameOnceWarm) {
   TestExtension client_ext;
   client_ext.name = "tag";
-  client_ext.behaviour = Behaviour::tag;
-  client_ext.tag = 't';
-  client_ext.rsv = WSX_RSV1;
+  // A pass-through extension: the chain runs on every frame. (A frame-level
+  // tagger cannot be fragmented after encoding, RFC 7692 section 6.)
+  client_ext.behaviour = Behaviour::unchanged;
   TestExtension server_ext = client_ext;
   ExtensionChain client_chain;
   client_chain.add(test::make_test_extension(client_ext));
