@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "config/proxy_config.hpp"
 #include "log/log.hpp"
 
 namespace wsx::config {
@@ -32,7 +33,7 @@ struct SourcePosition {
 };
 
 // What the host does with the messages it receives (host/app).
-enum class App { echo, broadcast };
+enum class App { echo, broadcast, proxy };
 
 // Per-connection and server-wide resource limits. Sizes are bytes.
 struct Limits {
@@ -67,6 +68,8 @@ struct Server {
   std::vector<std::string> subprotocols;
   LogLevel log_level = LogLevel::info;
   Limits limits;
+  // [server.proxy], used by app = "proxy".
+  Proxy proxy;
 };
 
 // One value of a [[plugin]] params table, with its TOML type kept: the host
@@ -110,9 +113,16 @@ struct Config {
   }
 }
 
-// "echo" or "broadcast", as written in the config file.
+// "echo", "broadcast" or "proxy", as written in the config file.
 [[nodiscard]] constexpr std::string_view to_string(App app) noexcept {
-  return app == App::broadcast ? "broadcast" : "echo";
+  switch (app) {
+    case App::broadcast:
+      return "broadcast";
+    case App::proxy:
+      return "proxy";
+    default:
+      return "echo";
+  }
 }
 
 }  // namespace wsx::config
