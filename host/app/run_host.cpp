@@ -7,7 +7,9 @@
 
 #include "app/broadcast_app.hpp"
 #include "app/echo_app.hpp"
+#include "app/proxy_upstream_factories.hpp"
 #include "app/server_options_from_config.hpp"
+#include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "net/server.hpp"
 
@@ -64,9 +66,16 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
   options.banner =
       "app=" + std::string(config::to_string(config.server.app)) + ", " + plugin_summary(plugins);
   if (config.server.app == config::App::proxy) {
-    // The configuration is read and checked (config/proxy_config.hpp); the
-    // forwarding itself (issue 9 part 2) is not in this build yet. Refuse
-    // rather than silently run another app in its place.
+    // The configuration is read and checked (config/proxy_config.hpp, and
+    // here its extensions against the loaded plugins); the forwarding itself
+    // (issue 9 part 2) is not in this build yet. Refuse rather than silently
+    // run another app in its place.
+    try {
+      (void)upstream_offer_factories(config.server.proxy, plugins.client_factories());
+    } catch (const config::ConfigError& error) {
+      logger.error(error.what());
+      return 1;
+    }
     logger.error("server.app = \"proxy\": the proxy app is not available in this build yet");
     return 1;
   }

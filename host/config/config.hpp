@@ -13,24 +13,10 @@
 #include <vector>
 
 #include "config/proxy_config.hpp"
+#include "config/source_position.hpp"
 #include "log/log.hpp"
 
 namespace wsx::config {
-
-// Where a value came from, for messages ("config/wsx.toml:12:9").
-struct SourcePosition {
-  // The config file as the user named it (not made absolute: messages should
-  // show what the user typed).
-  std::string file;
-  std::uint32_t line = 0;    // 1-based; 0 = unknown
-  std::uint32_t column = 0;  // 1-based; 0 = unknown
-
-  // "file:line:col", or just "file" when the position is unknown.
-  [[nodiscard]] std::string to_string() const {
-    if (line == 0) return file;
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-  }
-};
 
 // What the host does with the messages it receives (host/app).
 enum class App { echo, broadcast, proxy };

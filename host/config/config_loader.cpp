@@ -352,6 +352,9 @@ class Reader {
     if (const toml::node* node = table.get("extensions")) {
       read_tokens(*node, "server.proxy.extensions", R"(e.g. ["permessage-deflate"] or [])",
                   "extension name (RFC 6455 section 9.1)", proxy.extensions);
+      for (const toml::node& item : *node->as_array()) {
+        proxy.extension_positions.push_back(at(item.source()));
+      }
     }
   }
 

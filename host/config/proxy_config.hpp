@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/source_position.hpp"
 #include "config/upstream_url.hpp"
 
 namespace wsx::config {
@@ -26,8 +27,16 @@ struct Proxy {
   // Extensions wsx offers the upstream (acting as the client, with the
   // loaded plugins' client factories), in preference order; empty = none.
   std::vector<std::string> extensions;
+  // Where each of `extensions` is written, for "no loaded plugin provides
+  // it" errors (checked once the plugins are loaded).
+  std::vector<SourcePosition> extension_positions;
 
-  friend bool operator==(const Proxy&, const Proxy&) = default;
+  // Positions are left out: moving a line is not a change of settings.
+  friend bool operator==(const Proxy& a, const Proxy& b) {
+    return a.present == b.present && a.upstream == b.upstream &&
+           a.connect_timeout == b.connect_timeout && a.handshake_timeout == b.handshake_timeout &&
+           a.forward_headers == b.forward_headers && a.extensions == b.extensions;
+  }
 };
 
 }  // namespace wsx::config
