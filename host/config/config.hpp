@@ -12,27 +12,14 @@
 #include <variant>
 #include <vector>
 
+#include "config/proxy_config.hpp"
+#include "config/source_position.hpp"
 #include "log/log.hpp"
 
 namespace wsx::config {
 
-// Where a value came from, for messages ("config/wsx.toml:12:9").
-struct SourcePosition {
-  // The config file as the user named it (not made absolute: messages should
-  // show what the user typed).
-  std::string file;
-  std::uint32_t line = 0;    // 1-based; 0 = unknown
-  std::uint32_t column = 0;  // 1-based; 0 = unknown
-
-  // "file:line:col", or just "file" when the position is unknown.
-  [[nodiscard]] std::string to_string() const {
-    if (line == 0) return file;
-    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
-  }
-};
-
 // What the host does with the messages it receives (host/app).
-enum class App { echo, broadcast };
+enum class App { echo, broadcast, proxy };
 
 // Per-connection and server-wide resource limits. Sizes are bytes.
 struct Limits {
@@ -67,6 +54,8 @@ struct Server {
   std::vector<std::string> subprotocols;
   LogLevel log_level = LogLevel::info;
   Limits limits;
+  // [server.proxy], used by app = "proxy".
+  Proxy proxy;
 };
 
 // One value of a [[plugin]] params table, with its TOML type kept: the host
@@ -110,9 +99,16 @@ struct Config {
   }
 }
 
-// "echo" or "broadcast", as written in the config file.
+// "echo", "broadcast" or "proxy", as written in the config file.
 [[nodiscard]] constexpr std::string_view to_string(App app) noexcept {
-  return app == App::broadcast ? "broadcast" : "echo";
+  switch (app) {
+    case App::broadcast:
+      return "broadcast";
+    case App::proxy:
+      return "proxy";
+    default:
+      return "echo";
+  }
 }
 
 }  // namespace wsx::config

@@ -11,9 +11,11 @@
 #include <string>
 #include <system_error>
 #include <tuple>
+#include <variant>
 
 #include "key_suggestion.hpp"
 #include "units.hpp"
+#include "upstream_url.hpp"
 
 namespace wsx::config {
 
@@ -22,11 +24,13 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
-constexpr std::array<std::string_view, 7> kServerKeys{
-    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits"};
+constexpr std::array<std::string_view, 8> kServerKeys{
+    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy"};
 constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_message_size",  "max_frame_size", "max_connections", "max_send_queue",
     "handshake_timeout", "idle_timeout",   "ping_interval",   "close_timeout"};
+constexpr std::array<std::string_view, 5> kProxyKeys{
+    "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions"};
 constexpr std::array<std::string_view, 3> kPluginKeys{"path", "enabled", "params"};
 
 constexpr std::uint32_t kMaxIoThreads = 1024;
@@ -39,6 +43,38 @@ bool is_token(std::string_view text) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            extra.find(c) != std::string_view::npos;
   });
+}
+
+constexpr std::string_view kAppHelp = R"(use "echo", "broadcast" or "proxy")";
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+// Headers that describe one hop (RFC 7230 section 6.1) or one opening
+// handshake (RFC 6455 section 4.1): the proxy writes its own upstream.
+bool is_hop_or_handshake_header(std::string_view name) noexcept {
+  constexpr std::array<std::string_view, 14> kOwnHeaders{"Host",
+                                                         "Connection",
+                                                         "Upgrade",
+                                                         "Keep-Alive",
+                                                         "TE",
+                                                         "Trailer",
+                                                         "Transfer-Encoding",
+                                                         "Content-Length",
+                                                         "Origin",
+                                                         "X-Forwarded-For",
+                                                         "X-Forwarded-Proto",
+                                                         "Forwarded",
+                                                         "Proxy-Authorization",
+                                                         "Proxy-Connection"};
+  if (name.size() >= 14 && equal_ignoring_case(name.substr(0, 14), "Sec-WebSocket-")) return true;
+  return std::any_of(kOwnHeaders.begin(), kOwnHeaders.end(),
+                     [&](std::string_view own) { return equal_ignoring_case(own, name); });
 }
 
 std::string in_quotes(std::string_view text) {
@@ -234,14 +270,16 @@ class Reader {
           static_cast<std::uint32_t>(integer_at(*node, "server.io_threads", 1, kMaxIoThreads));
     }
     if (const toml::node* node = table.get("app")) {
-      const std::string app = string_at(*node, "server.app", R"(use "echo" or "broadcast")");
+      const std::string app = string_at(*node, "server.app", kAppHelp);
       if (app == "echo") {
         server.app = App::echo;
       } else if (app == "broadcast") {
         server.app = App::broadcast;
+      } else if (app == "proxy") {
+        server.app = App::proxy;
       } else {
         fail(node->source(),
-             "server.app: " + in_quotes(app) + R"( is not an app; use "echo" or "broadcast")");
+             "server.app: " + in_quotes(app) + " is not an app; " + std::string(kAppHelp));
       }
     }
     if (const toml::node* node = table.get("subprotocols"))
@@ -257,6 +295,90 @@ class Reader {
     }
     if (const toml::node* node = table.get("limits")) {
       read_limits(table_at(*node, "server.limits", "[server.limits]"), server.limits);
+    }
+    if (const toml::node* node = table.get("proxy")) {
+      read_proxy(table_at(*node, "server.proxy", "[server.proxy]"), server.proxy);
+    }
+    if (server.app == App::proxy && !server.proxy.present) {
+      const toml::node* app = table.get("app");
+      fail(app->source(),
+           "server.app: \"proxy\" needs a [server.proxy] table with the backend, e.g.\n"
+           "  [server.proxy]\n  upstream = \"ws://127.0.0.1:8080/\"");
+    }
+  }
+
+  void read_proxy(const toml::table& table, Proxy& proxy) const {
+    check_keys(table, "server.proxy", kProxyKeys);
+    proxy.present = true;
+    const toml::node* upstream = table.get("upstream");
+    if (upstream == nullptr) {
+      fail(table.source(),
+           "server.proxy: missing required key \"upstream\"; give the backend's URL, e.g. "
+           "upstream = \"ws://127.0.0.1:8080/\"");
+    }
+    const std::string text =
+        string_at(*upstream, "server.proxy.upstream", R"(e.g. "ws://127.0.0.1:8080/")");
+    auto parsed = parse_upstream_url(text);
+    if (auto* problem = std::get_if<std::string>(&parsed)) {
+      fail(upstream->source(), "server.proxy.upstream: " + in_quotes(text) + " " + *problem);
+    }
+    proxy.upstream = std::get<UpstreamUrl>(std::move(parsed));
+    if (proxy.upstream.secure) {
+      // The upstream's TLS client needs [server.tls] (issue 9 part 1) first.
+      fail(upstream->source(),
+           "server.proxy.upstream: " + in_quotes(text) +
+               " is a wss:// (TLS) upstream, which needs [server.tls] support that is not in "
+               "this build yet; use a ws:// upstream on a trusted network (e.g. loopback)");
+    }
+    if (const toml::node* node = table.get("connect_timeout"))
+      proxy.connect_timeout = duration_at(*node, "server.proxy.connect_timeout", false);
+    if (const toml::node* node = table.get("handshake_timeout"))
+      proxy.handshake_timeout = duration_at(*node, "server.proxy.handshake_timeout", false);
+    if (const toml::node* node = table.get("forward_headers")) {
+      proxy.forward_headers.clear();
+      read_tokens(*node, "server.proxy.forward_headers", R"(e.g. ["Cookie", "Authorization"])",
+                  "header name (RFC 7230 section 3.2)", proxy.forward_headers);
+      for (std::size_t i = 0; i < proxy.forward_headers.size(); ++i) {
+        if (is_hop_or_handshake_header(proxy.forward_headers[i])) {
+          fail(node->as_array()->get(i)->source(),
+               "server.proxy.forward_headers[" + std::to_string(i) +
+                   "]: " + in_quotes(proxy.forward_headers[i]) +
+                   " belongs to one hop's handshake and is never forwarded; remove it (the "
+                   "proxy sets Host, Origin, Sec-WebSocket-* and the X-Forwarded-*/Forwarded "
+                   "headers itself)");
+        }
+      }
+    }
+    if (const toml::node* node = table.get("extensions")) {
+      read_tokens(*node, "server.proxy.extensions", R"(e.g. ["permessage-deflate"] or [])",
+                  "extension name (RFC 6455 section 9.1)", proxy.extensions);
+      for (const toml::node& item : *node->as_array()) {
+        proxy.extension_positions.push_back(at(item.source()));
+      }
+    }
+  }
+
+  // An array of distinct RFC 7230 tokens (header, extension names).
+  void read_tokens(const toml::node& node, const std::string& name, std::string_view example,
+                   std::string_view what, std::vector<std::string>& out) const {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      fail(node.source(), name + ": expected an array of strings (" + std::string(example) +
+                              "), got " + describe(node));
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const toml::node& item = *array->get(i);
+      const std::string item_name = name + "[" + std::to_string(i) + "]";
+      std::string value = string_at(item, item_name, example);
+      if (!is_token(value)) {
+        fail(item.source(), item_name + ": " + in_quotes(value) + " is not a " + std::string(what) +
+                                "; use letters, digits and !#$%&'*+-.^_`|~ only");
+      }
+      const auto same = [&](const std::string& other) { return equal_ignoring_case(other, value); };
+      if (std::find_if(out.begin(), out.end(), same) != out.end()) {
+        fail(item.source(), item_name + ": " + in_quotes(value) + " is listed twice; list it once");
+      }
+      out.push_back(std::move(value));
     }
   }
 
