@@ -43,7 +43,7 @@ ConnectionHandle Session::handle() const noexcept {
 }
 
 bool Session::is_open() const noexcept {
-  return phase_ == Phase::open && connection_ && connection_->state() == core::State::open;
+  return phase_ == SessionPhase::open && connection_ && connection_->state() == core::State::open;
 }
 
 void Session::start() {
@@ -57,8 +57,12 @@ void Session::start() {
   on_readable();
 }
 
+void Session::enter(SessionEvent event) noexcept {
+  if (const auto next = next_phase(phase_, event)) phase_ = *next;
+}
+
 void Session::on_socket_events(std::uint32_t events) {
-  if (phase_ == Phase::closed) return;
+  if (phase_ == SessionPhase::closed) return;
   // The peer's FIN (or an error) is already in: a short read no longer
   // means the socket is empty, since the end of stream raises no edge of
   // its own once it arrived with the last bytes. Read on until it shows.
@@ -73,7 +77,7 @@ void Session::on_socket_events(std::uint32_t events) {
       return;
     }
   }
-  if (read_pending_ && phase_ != Phase::closed &&
+  if (read_pending_ && phase_ != SessionPhase::closed &&
       (events & (EPOLLIN | EPOLLRDHUP | EPOLLERR | EPOLLHUP)) != 0) {
     read_pending_ = false;
     on_readable();  // end of stream and errors surface as the read's result
@@ -85,7 +89,7 @@ void Session::on_socket_events(std::uint32_t events) {
 void Session::wait_readable() {
   // Edge-triggered: the read that got here emptied the socket (it would
   // block, or came back short), so the next byte raises a new event.
-  if (phase_ != Phase::closed) read_pending_ = true;
+  if (phase_ != SessionPhase::closed) read_pending_ = true;
 }
 
 void Session::resume_reading() {
@@ -99,7 +103,7 @@ void Session::resume_reading() {
 void Session::on_readable() {
   try {
     for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
-      if (phase_ == Phase::closed || paused_ || read_pending_) return;
+      if (phase_ == SessionPhase::closed || paused_ || read_pending_) return;
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
       boost::system::error_code error;
       const std::size_t n = socket_.read_some(buffer, error);
@@ -137,10 +141,11 @@ void Session::on_readable() {
 
 bool Session::handle_input(std::span<std::uint8_t> bytes) {
   switch (phase_) {
-    case Phase::handshake:
+    case SessionPhase::handshake:
       handle_handshake_bytes(bytes);
       break;
-    case Phase::open: {
+    case SessionPhase::open:
+    case SessionPhase::closing: {
       in_receive_ = true;
       connection_->receive(bytes, *this);
       in_receive_ = false;
@@ -148,22 +153,22 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       // Back-pressure: the peer is not reading what we produce; stop
       // producing (its messages are what the application answers) until the
       // queue drains below half (flush() resumes).
-      if (phase_ == Phase::open && pending_bytes() >= thread_.settings()->limits.max_send_queue) {
+      if (carries_frames(phase_) && pending_bytes() >= thread_.settings()->limits.max_send_queue) {
         paused_ = true;
       }
       break;
     }
-    case Phase::rejecting:
-    case Phase::lingering:
+    case SessionPhase::rejecting:
+    case SessionPhase::lingering:
       break;  // discarded: nothing more is owed to the peer
-    case Phase::closed:
+    case SessionPhase::closed:
       return false;
   }
-  return phase_ != Phase::closed && !paused_;
+  return phase_ != SessionPhase::closed && !paused_;
 }
 
 void Session::handle_eof() {
-  if (phase_ == Phase::open) {
+  if (carries_frames(phase_)) {
     connection_->receive_eof();
     // No Close frame came first: RFC 6455 section 7.1.5 calls this 1006.
     record_close(core::close_code::abnormal_closure, "connection lost");

@@ -37,6 +37,8 @@
 #include "net/connection_handle.hpp"
 #include "net/native_socket.hpp"
 #include "net/server_handlers.hpp"
+#include "net/session_state.hpp"
+#include "net/session_timeout_policy.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
 
@@ -92,13 +94,6 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   void resume_reading();
 
  private:
-  enum class Phase : std::uint8_t {
-    handshake,  // reading the HTTP request
-    rejecting,  // writing an HTTP error response, then closing
-    open,       // WebSocket data phase (core::Connection open or closing)
-    lingering,  // our side shut down (FIN sent); discarding input until EOF
-    closed,     // socket closed; waiting for the posted reap
-  };
   struct HandshakeData;
   struct CloseRecord;
 
@@ -139,10 +134,15 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   void maybe_reap();
   void reap();
 
+  // --- State ---
+  // Moves along the state machine of session_state.hpp; an event that does
+  // not apply in the current phase changes nothing.
+  void enter(SessionEvent event) noexcept;
+
   // --- Timers ---
   void on_timer() override;
+  [[nodiscard]] TimeoutInputs timeout_inputs() const noexcept;
   void schedule_next_timeout();
-  [[nodiscard]] std::chrono::milliseconds tick_delay(std::uint32_t deadline) const noexcept;
 
   // --- core::ConnectionHandler ---
   void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
@@ -170,16 +170,17 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   // current phase (handshake, our Close, lingering).
   std::uint32_t last_input_tick_ = 0;
   std::uint32_t phase_deadline_tick_ = 0;
-  Phase phase_ = Phase::handshake;
+  SessionPhase phase_ = SessionPhase::handshake;
+  CloseNotice notice_ = CloseNotice::not_owed;
+  // Readiness and flow, orthogonal to the phase: what the session waits for.
   bool read_pending_ = false;   // waiting for the poller's input event
   bool write_pending_ = false;  // waiting for the poller's output event
   bool peer_done_ = false;      // the poller saw the peer's FIN or an error
   bool in_receive_ = false;     // inside connection_->receive(): defer flushes
   bool paused_ = false;         // back-pressure: not reading until drained
-  bool ping_sent_ = false;      // a keepalive Ping is out since the last input
-  bool shrunk_ = true;          // buffers were given back since the last input
-  bool opened_ = false;         // on_open was delivered: on_close is owed
-  bool close_notice_posted_ = false;
+  // Keepalive inputs of the timeout policy (session_timeout_policy.hpp).
+  bool ping_sent_ = false;  // a keepalive Ping is out since the last input
+  bool shrunk_ = true;      // buffers were given back since the last input
   bool reap_posted_ = false;
 };
 

@@ -12,18 +12,18 @@
 namespace wsx::net {
 
 void Session::start_closing(std::uint16_t code, std::string_view reason) {
-  if (phase_ != Phase::open || !connection_->close(code, reason)) return;
+  if (phase_ != SessionPhase::open || !connection_->close(code, reason)) return;
   record_close(code, reason);
   flush();
 }
 
 void Session::shut_down() {
   switch (phase_) {
-    case Phase::handshake:
+    case SessionPhase::handshake:
       close_socket();
       maybe_reap();
       break;
-    case Phase::open:
+    case SessionPhase::open:
       start_closing(core::close_code::going_away, "going away");
       break;
     default:
@@ -44,7 +44,10 @@ void Session::record_close(std::uint16_t code, std::string_view reason) {
   close_record_ = std::make_unique<CloseRecord>(CloseRecord{code, std::string(reason)});
   // The connection just left OPEN (we sent Close, the peer did, or it
   // failed): the rest of the closing handshake gets close_timeout (7.1.1).
-  if (phase_ == Phase::open) arm_close_deadline();
+  if (phase_ == SessionPhase::open) {
+    enter(SessionEvent::close_begun);
+    arm_close_deadline();
+  }
 }
 
 void Session::arm_close_deadline() {
@@ -55,8 +58,8 @@ void Session::arm_close_deadline() {
 }
 
 void Session::linger() {
-  if (phase_ == Phase::lingering || phase_ == Phase::closed) return;
-  phase_ = Phase::lingering;
+  if (!next_phase(phase_, SessionEvent::transport_done)) return;
+  enter(SessionEvent::transport_done);
   // The WebSocket is closed; only TCP's teardown is left, which the
   // application need not wait for.
   post_close_notice();
@@ -88,7 +91,7 @@ bool Session::nothing_more_to_read() {
   // (section 7.1.1): our FIN is out, so the TIME_WAIT stays on our side.
   // After a failure (section 7.1.7) the peer may still be sending: reading
   // on until its FIN keeps our Close from being lost to a reset.
-  if (phase_ != Phase::lingering || !connection_ || connection_->failure() ||
+  if (phase_ != SessionPhase::lingering || !connection_ || connection_->failure() ||
       connection_->state() != core::State::closed)
     return false;
   boost::system::error_code error;
@@ -97,8 +100,8 @@ bool Session::nothing_more_to_read() {
 }
 
 void Session::close_socket() noexcept {
-  if (phase_ == Phase::closed) return;
-  phase_ = Phase::closed;
+  if (phase_ == SessionPhase::closed) return;
+  enter(SessionEvent::socket_closed);
   read_pending_ = false;
   write_pending_ = false;
   if (socket_.is_open()) thread_.poller().remove(socket_.fd());
@@ -108,8 +111,8 @@ void Session::close_socket() noexcept {
 }
 
 void Session::post_close_notice() noexcept {
-  if (!opened_ || close_notice_posted_) return;
-  close_notice_posted_ = true;
+  if (notice_ != CloseNotice::owed) return;
+  notice_ = CloseNotice::posted;
   // Posted: the caller may be in the middle of an application callback
   // (e.g. iterating its connections while sending), which must not see
   // on_close re-enter.
@@ -123,8 +126,8 @@ void Session::post_close_notice() noexcept {
 }
 
 void Session::deliver_close_notice() {
-  if (!opened_) return;
-  opened_ = false;
+  if (notice_ != CloseNotice::owed && notice_ != CloseNotice::posted) return;
+  notice_ = CloseNotice::delivered;
   log_close();
   const CloseRecord fallback{core::close_code::abnormal_closure, "connection lost"};
   const CloseRecord& record = close_record_ ? *close_record_ : fallback;
@@ -135,7 +138,7 @@ void Session::deliver_close_notice() {
 }
 
 void Session::maybe_reap() {
-  if (phase_ != Phase::closed || reap_posted_) return;
+  if (phase_ != SessionPhase::closed || reap_posted_) return;
   reap_posted_ = true;
   // Posted, like the close notice (posted earlier, so delivered first).
   boost::asio::post(thread_.io(), [thread = &thread_, key = key_] {
@@ -146,9 +149,9 @@ void Session::maybe_reap() {
 void Session::reap() {
   ServerContext& server = server_;
   IoThread& thread = thread_;
-  if (opened_) {
+  if (notice_ == CloseNotice::owed || notice_ == CloseNotice::posted) {
     deliver_close_notice();
-  } else if (!close_notice_posted_) {
+  } else if (notice_ == CloseNotice::not_owed) {
     server.logger().write_lazy(LogLevel::debug, [&] {
       return "disconnect peer=" + peer_text() + " (no WebSocket opened)";
     });

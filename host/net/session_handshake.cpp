@@ -49,8 +49,8 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
   connection_.emplace(core::Role::server, std::move(result.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());
-  phase_ = Phase::open;
-  opened_ = true;
+  enter(SessionEvent::accepted);
+  notice_ = CloseNotice::owed;
   const std::string peer = peer_text();
   const std::string extensions = connection_->extensions().header_value();
   const ConnectionInfo info{peer, result.request.target, result.request.path(),
@@ -65,7 +65,7 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
     if (server_.handlers().on_open) server_.handlers().on_open(handle(), info);
   });
   flush();
-  if (leftover.empty() || phase_ != Phase::open) return;
+  if (leftover.empty() || !carries_frames(phase_)) return;
   handle_input({reinterpret_cast<std::uint8_t*>(leftover.data()), leftover.size()});
 }
 
@@ -74,7 +74,7 @@ void Session::reject_handshake(unsigned status, std::string_view reason, std::st
     return "handshake rejected peer=" + peer_text() + " status=" + std::to_string(status) +
            " reason=" + log_quoted(reason);
   });
-  phase_ = Phase::rejecting;
+  enter(SessionEvent::rejected);
   handshake_->received = std::string();
   handshake_->response = std::move(response);
   handshake_->written = 0;

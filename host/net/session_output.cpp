@@ -19,8 +19,8 @@ std::size_t Session::pending_bytes() const noexcept {
 }
 
 void Session::flush() {
-  if (phase_ == Phase::closed || in_receive_ || write_pending_) return;
-  const bool rejecting = phase_ == Phase::rejecting;
+  if (phase_ == SessionPhase::closed || in_receive_ || write_pending_) return;
+  const bool rejecting = phase_ == SessionPhase::rejecting;
   // Once the closing handshake is done (RFC 6455 section 7.1.1), or for an
   // HTTP error response, what is left is the last thing we send before
   // shutdown (after_flush): see kLastWriteFlags.
@@ -65,7 +65,7 @@ void Session::flush() {
     }
   }
   // The 101 is out: free the handshake state.
-  if (phase_ == Phase::open && handshake_ && handshake_->written == handshake_->response.size())
+  if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
   if (paused_ && pending_bytes() < thread_.settings()->limits.max_send_queue / 2) {
     paused_ = false;
@@ -78,15 +78,16 @@ void Session::flush() {
 void Session::wait_writable() {
   // Edge-triggered: the write that got here would have blocked, so the
   // poller reports EPOLLOUT once the peer's acknowledgements make room.
-  if (phase_ != Phase::closed) write_pending_ = true;
+  if (phase_ != SessionPhase::closed) write_pending_ = true;
 }
 
 void Session::after_flush() {
   switch (phase_) {
-    case Phase::rejecting:
+    case SessionPhase::rejecting:
       linger();
       break;
-    case Phase::open:
+    case SessionPhase::open:
+    case SessionPhase::closing:
       // 7.1.1: once the closing handshake is done (or the connection failed,
       // 7.1.7) the server closes TCP first.
       if (connection_->should_close_transport()) linger();

@@ -1,8 +1,6 @@
-// Session: what its timer-wheel entry does when it fires (handshake, idle,
-// ping and close timeouts, giving idle buffers back) and when it fires next.
+// Session: carrying out what the timeout policy (session_timeout_policy.hpp)
+// decides when the timer-wheel entry fires, and scheduling the next firing.
 #include "net/session_internal.hpp"
-
-#include <optional>
 
 #include "net/io_thread.hpp"
 
@@ -10,114 +8,86 @@ namespace wsx::net {
 
 // --- Timers -------------------------------------------------------------------
 
-void Session::on_timer() {
-  TimerWheel& wheel = thread_.wheel();
+TimeoutInputs Session::timeout_inputs() const noexcept {
+  const TimerWheel& wheel = thread_.wheel();
   const ServerLimits& limits = thread_.settings()->limits;
-  const std::uint32_t now = wheel.now_tick();
-  auto passed = [&](std::uint32_t tick) { return static_cast<std::int32_t>(tick - now) <= 0; };
-  auto idle_for = [&](std::chrono::milliseconds span) {
-    return span.count() > 0 && now - last_input_tick_ >= wheel.to_ticks(span);
+  auto span = [&](std::chrono::milliseconds limit) -> std::uint32_t {
+    return limit.count() > 0 ? wheel.to_ticks(limit) : 0;
   };
+  TimeoutInputs in;
+  in.phase = phase_;
+  // The core left OPEN without telling us (no close record): treat it as
+  // closing, bounded by the phase deadline, rather than as open.
+  if (phase_ == SessionPhase::open && connection_->state() != core::State::open)
+    in.phase = SessionPhase::closing;
+  in.now = wheel.now_tick();
+  in.last_input = last_input_tick_;
+  in.phase_deadline = phase_deadline_tick_;
+  in.idle_ticks = span(limits.idle_timeout);
+  in.ping_ticks = span(limits.ping_interval);
+  in.shrink_ticks = span(kShrinkDelay);
+  in.paused = paused_;
+  in.ping_sent = ping_sent_;
+  in.shrunk = shrunk_;
+  in.output_empty = pending_bytes() == 0;
+  return in;
+}
 
-  switch (phase_) {
-    case Phase::handshake:
-    case Phase::rejecting:
-    case Phase::lingering:
-      if (passed(phase_deadline_tick_)) {
-        if (phase_ == Phase::handshake) {
-          server_.logger().write_lazy(LogLevel::info,
-                                      [&] { return "handshake timeout peer=" + peer_text(); });
-        }
+void Session::on_timer() {
+  // send_ping and shrink leave the session as it was and may both be due at
+  // once; every other action ends or reschedules the session itself.
+  for (int step = 0; step < 3; ++step) {
+    switch (due_timeout_action(timeout_inputs())) {
+      case TimeoutAction::none:
+        schedule_next_timeout();
+        return;
+      case TimeoutAction::expire_handshake:
+        server_.logger().write_lazy(LogLevel::info,
+                                    [&] { return "handshake timeout peer=" + peer_text(); });
         close_socket();
         maybe_reap();
         return;
-      }
-      break;
-    case Phase::open:
-      if (connection_->state() != core::State::open) {
-        // We sent Close and the peer has not answered within close_timeout.
-        if (passed(phase_deadline_tick_)) {
-          close_socket();
-          maybe_reap();
-          return;
-        }
-        break;
-      }
-      if (paused_ && idle_for(limits.idle_timeout)) {
-        // Reading has been paused for back-pressure all this time: the peer
-        // does not read what we send. Its queue is full, so a Close frame
-        // would never arrive either: drop it as too slow (1008).
+      case TimeoutAction::expire_phase:
+        close_socket();
+        maybe_reap();
+        return;
+      case TimeoutAction::drop_slow_peer:
         drop_slow_peer();
         return;
-      }
-      if (idle_for(limits.idle_timeout)) {
+      case TimeoutAction::close_idle:
         start_closing(core::close_code::normal, "idle timeout");
         return;
-      }
-      if (ping_sent_ && limits.idle_timeout.count() == 0 && passed(phase_deadline_tick_)) {
-        // Keepalive without an idle timeout: a Ping unanswered for one more
-        // ping_interval means the peer is gone.
+      case TimeoutAction::close_unanswered_ping:
         start_closing(core::close_code::going_away, "ping timeout");
         return;
-      }
-      if (!ping_sent_ && idle_for(limits.ping_interval)) {
-        // RFC 6455 section 5.5.2: a Ping as a keepalive; any byte from the
-        // peer (its Pong included) proves it alive and resets the count.
+      case TimeoutAction::send_ping: {
+        TimerWheel& wheel = thread_.wheel();
         connection_->send_ping();
         ping_sent_ = true;
-        phase_deadline_tick_ = now + wheel.to_ticks(limits.ping_interval);
+        phase_deadline_tick_ =
+            wheel.now_tick() + wheel.to_ticks(thread_.settings()->limits.ping_interval);
         flush();
-        if (phase_ != Phase::open) return;
+        if (phase_ != SessionPhase::open) return;
+        break;
       }
-      if (!shrunk_ && now - last_input_tick_ >= wheel.to_ticks(kShrinkDelay) &&
-          pending_bytes() == 0) {
+      case TimeoutAction::shrink:
         connection_->shrink_when_idle();
         shrunk_ = true;
-      }
-      break;
-    case Phase::closed:
-      return;
+        break;
+    }
   }
   schedule_next_timeout();
 }
 
 void Session::schedule_next_timeout() {
-  TimerWheel& wheel = thread_.wheel();
-  const ServerLimits& limits = thread_.settings()->limits;
-  const std::uint32_t now = wheel.now_tick();
-  std::optional<std::uint32_t> next;
-  auto consider = [&](std::uint32_t tick) {
-    if (!next || static_cast<std::int32_t>(tick - *next) < 0) next = tick;
-  };
-
-  switch (phase_) {
-    case Phase::handshake:
-    case Phase::rejecting:
-    case Phase::lingering:
-      consider(phase_deadline_tick_);
-      break;
-    case Phase::open:
-      if (connection_->state() != core::State::open) {
-        consider(phase_deadline_tick_);
-        break;
-      }
-      if (limits.idle_timeout.count() > 0)
-        consider(last_input_tick_ + wheel.to_ticks(limits.idle_timeout));
-      if (limits.ping_interval.count() > 0) {
-        consider(ping_sent_ ? phase_deadline_tick_
-                            : last_input_tick_ + wheel.to_ticks(limits.ping_interval));
-      }
-      if (!shrunk_) consider(last_input_tick_ + wheel.to_ticks(kShrinkDelay));
-      break;
-    case Phase::closed:
-      break;
-  }
+  const TimeoutInputs in = timeout_inputs();
+  const std::optional<std::uint32_t> next = next_timeout_tick(in);
   if (!next) {
     TimerWheel::cancel(*this);
     return;
   }
-  const auto distance = static_cast<std::int32_t>(*next - now);
-  wheel.schedule_ticks(*this, distance > 0 ? static_cast<std::uint32_t>(distance) : 1u);
+  const auto distance = static_cast<std::int32_t>(*next - in.now);
+  thread_.wheel().schedule_ticks(*this, distance > 0 ? static_cast<std::uint32_t>(distance) : 1u);
 }
 
 }  // namespace wsx::net
