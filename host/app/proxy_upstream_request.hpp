@@ -9,6 +9,7 @@
 #include "config/proxy_config.hpp"
 #include "core/handshake/handshake_client.hpp"
 #include "core/handshake/handshake_server.hpp"
+#include "net/proxy_route.hpp"
 
 namespace wsx::app {
 
@@ -25,17 +26,9 @@ namespace wsx::app {
     const config::Proxy& proxy, const core::HandshakeRequest& client,
     const boost::asio::ip::address& client_address, bool client_uses_tls);
 
-enum class UpstreamFailure {
-  refused,           // the TCP connect failed (refused, unreachable, reset)
-  timed_out,         // connect_timeout or handshake_timeout passed
-  rejected,          // an HTTP response other than a valid 101
-  invalid_response,  // not HTTP, or a 101 that fails RFC 6455 section 4.1 checks
-};
-
-// 502 Bad Gateway for a refused connect or a bad answer, 504 Gateway Timeout
-// for a timeout (RFC 9110 sections 15.6.3 and 15.6.5); an upstream's own
-// 503 is passed on so that clients' retry logic still sees "unavailable".
-[[nodiscard]] unsigned client_status_for(UpstreamFailure failure,
-                                         unsigned upstream_status) noexcept;
+// The failure kinds and their client statuses live with the forwarding
+// (net/proxy_route.hpp); named here too for the app's callers.
+using net::client_status_for;
+using net::UpstreamFailure;
 
 }  // namespace wsx::app

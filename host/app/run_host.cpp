@@ -7,7 +7,7 @@
 
 #include "app/broadcast_app.hpp"
 #include "app/echo_app.hpp"
-#include "app/proxy_upstream_factories.hpp"
+#include "app/proxy_route_from_config.hpp"
 #include "app/server_options_from_config.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
@@ -65,19 +65,15 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
   ServerOptions options = server_options_from_config(config.server);
   options.banner =
       "app=" + std::string(config::to_string(config.server.app)) + ", " + plugin_summary(plugins);
+  std::optional<net::ProxyRoute> proxy;
   if (config.server.app == config::App::proxy) {
-    // The configuration is read and checked (config/proxy_config.hpp, and
-    // here its extensions against the loaded plugins); the forwarding itself
-    // (issue 9 part 2) is not in this build yet. Refuse rather than silently
-    // run another app in its place.
     try {
-      (void)upstream_offer_factories(config.server.proxy, plugins.client_factories());
-    } catch (const config::ConfigError& error) {
+      proxy = proxy_route_from_config(config.server.proxy, plugins.client_factories(),
+                                      /*client_uses_tls=*/false);
+    } catch (const std::exception& error) {
       logger.error(error.what());
       return 1;
     }
-    logger.error("server.app = \"proxy\": the proxy app is not available in this build yet");
-    return 1;
   }
   Server server(options, plugins.server_factories(), logger);
 
@@ -91,7 +87,8 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
       server.set_handlers(broadcast->handlers());
       break;
     case config::App::proxy:
-      return 1;  // refused above
+      server.set_proxy(std::move(*proxy));
+      break;
   }
   if (!config.file.empty()) {
     server.enable_signal_handling([&config, &logger] { return reload_from(config, logger); });

@@ -62,6 +62,11 @@ void IoThread::finish() noexcept {
 }
 
 void IoThread::on_ready(ReadinessPoller::Token token, std::uint32_t events) {
+  if (Session::is_upstream_token(token)) {
+    if (Session* session = sessions_.find(Session::key_from_upstream_token(token)))
+      session->on_upstream_events(events);
+    return;
+  }
   if (Session* session = sessions_.find(Session::key_from_token(token)))
     session->on_socket_events(events);
 }

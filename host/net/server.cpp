@@ -64,6 +64,10 @@ Server::~Server() {
   context_.reset();
 }
 
+void Server::set_proxy(net::ProxyRoute route) {
+  context_->set_proxy(std::make_shared<const net::ProxyRoute>(std::move(route)));
+}
+
 void Server::set_handlers(ServerHandlers handlers) {
   context_->set_handlers(std::move(handlers));
 }

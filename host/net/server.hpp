@@ -43,6 +43,7 @@
 #include "core/extensions/extension_factory.hpp"
 #include "log/log.hpp"
 #include "net/connection_handle.hpp"
+#include "net/proxy_route.hpp"
 #include "net/server_handlers.hpp"
 #include "net/server_options.hpp"
 
@@ -85,6 +86,11 @@ class Server {
 
   // Installs the application. Call before start().
   void set_handlers(ServerHandlers handlers);
+  // Makes this server a proxy (net/proxy_route.hpp): every accepted client
+  // handshake opens one upstream WebSocket and is answered with the
+  // upstream's outcome; messages and closes pass between the two, and the
+  // handlers' on_message is not called. Before start().
+  void set_proxy(net::ProxyRoute route);
 
   // Resolves and binds options.address:port and listens. Logs
   // "listening on ADDR:PORT (N I/O thread(s), <banner>)" at info level and

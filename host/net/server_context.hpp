@@ -16,6 +16,7 @@
 
 #include "log/log.hpp"
 #include "net/io_thread.hpp"
+#include "net/proxy_route.hpp"
 #include "net/server_handlers.hpp"
 
 namespace wsx::net {
@@ -33,6 +34,9 @@ class ServerContext {
   [[nodiscard]] const Logger& logger() const noexcept { return logger_; }
   [[nodiscard]] const ServerHandlers& handlers() const noexcept { return handlers_; }
   void set_handlers(ServerHandlers handlers) { handlers_ = std::move(handlers); }
+  // The proxy route, or nullptr when the server is not a proxy.
+  [[nodiscard]] const ProxyRoute* proxy() const noexcept { return proxy_.get(); }
+  void set_proxy(std::shared_ptr<const ProxyRoute> route) { proxy_ = std::move(route); }
 
   [[nodiscard]] std::uint32_t thread_count() const noexcept {
     return static_cast<std::uint32_t>(threads_.size());
@@ -73,6 +77,7 @@ class ServerContext {
  private:
   const Logger& logger_;
   ServerHandlers handlers_;
+  std::shared_ptr<const ProxyRoute> proxy_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::atomic<std::uint64_t> connections_{0};
   std::atomic<bool> stopping_{false};

@@ -103,7 +103,7 @@ void Session::resume_reading() {
 void Session::on_readable() {
   try {
     for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
-      if (phase_ == SessionPhase::closed || paused_ || read_pending_) return;
+      if (phase_ == SessionPhase::closed || paused_ || read_pending_ || awaiting_upstream_) return;
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
       boost::system::error_code error;
       const std::size_t n = socket_.read_some(buffer, error);
@@ -153,9 +153,7 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       // Back-pressure: the peer is not reading what we produce; stop
       // producing (its messages are what the application answers) until the
       // queue drains below half (flush() resumes).
-      if (carries_frames(phase_) && pending_bytes() >= thread_.settings()->limits.max_send_queue) {
-        paused_ = true;
-      }
+      if (carries_frames(phase_) && forward_queue_full()) paused_ = true;
       break;
     }
     case SessionPhase::rejecting:
@@ -180,6 +178,12 @@ void Session::handle_eof() {
 // --- core::ConnectionHandler --------------------------------------------------
 
 void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+  if (upstream_) {
+    // Proxy: the message goes on to the upstream as it is (the extension
+    // chains on either side are independent negotiations).
+    upstream_->send(opcode, payload);
+    return;
+  }
   call_application("on_message", [&] {
     if (server_.handlers().on_message)
       server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
@@ -187,6 +191,8 @@ void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payl
 }
 
 void Session::on_close(std::uint16_t code, std::string_view reason) {
+  // Proxy: the client's own code goes upstream (1005 as a Close without one).
+  close_upstream(code, reason);
   record_close(code, reason);
 }
 

@@ -41,6 +41,7 @@
 #include "net/session_timeout_policy.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
+#include "net/upstream_link.hpp"
 
 namespace wsx::net {
 
@@ -53,7 +54,9 @@ class ServerContext;
 using Socket =
     boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
 
-class Session final : public TimerEntry, private core::ConnectionHandler {
+class Session final : public TimerEntry,
+                      private core::ConnectionHandler,
+                      private UpstreamLink::Peer {
  public:
   using Key = SlotTable<Session>::Key;
 
@@ -76,6 +79,19 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   [[nodiscard]] static Key key_from_token(std::uint64_t token) noexcept {
     return {static_cast<std::uint32_t>(token), static_cast<std::uint32_t>(token >> 32)};
   }
+  // The proxy's upstream socket (session_proxy.cpp) is registered with the
+  // same poller under its session's token with the top bit set (SlotTable
+  // keeps generations below 2^31, so that bit is never a session's).
+  static constexpr std::uint64_t kUpstreamTokenBit = std::uint64_t{1} << 63;
+  [[nodiscard]] static bool is_upstream_token(std::uint64_t token) noexcept {
+    return (token & kUpstreamTokenBit) != 0;
+  }
+  [[nodiscard]] static Key key_from_upstream_token(std::uint64_t token) noexcept {
+    return key_from_token(token & ~kUpstreamTokenBit);
+  }
+  // The poller's events for the upstream socket, and a posted read of it.
+  void on_upstream_events(std::uint32_t events);
+  void resume_upstream();
 
   [[nodiscard]] ConnectionHandle handle() const noexcept;
   [[nodiscard]] bool is_open() const noexcept;
@@ -106,6 +122,9 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   void accept_handshake(std::span<std::uint8_t> leftover);
   void reject_handshake(unsigned status, std::string_view reason, std::string response);
   void handle_eof();
+  // After the handshake was accepted (and, for the proxy, the upstream
+  // answered): the connection is open; `response` is the 101 to write.
+  void open_connection(core::ServerHandshake& accepted, std::string response, std::string leftover);
 
   // --- Writing ---
   // Writes whatever is pending without blocking; arms a write-readiness
@@ -133,6 +152,21 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   void deliver_close_notice();
   void maybe_reap();
   void reap();
+
+  // --- Proxy (session_proxy.cpp) ---
+  // Opens the upstream for an accepted client handshake; the client's 101
+  // waits for the upstream's (net/proxy_route.hpp).
+  void begin_upstream(core::ServerHandshake accepted, std::string leftover);
+  // The client's side ended or began closing: tell the upstream (1001 when
+  // the client did not close cleanly, RFC 6455 section 7.4.1).
+  void close_upstream(std::uint16_t code, std::string_view reason);
+  [[nodiscard]] bool forward_queue_full() const noexcept;
+  void upstream_connected() override;
+  void upstream_accepted(const std::optional<std::string>& subprotocol) override;
+  void upstream_failed(UpstreamFailure failure, unsigned status, std::string_view reason) override;
+  void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) override;
+  void upstream_drained() override;
 
   // --- State ---
   // Moves along the state machine of session_state.hpp; an event that does
@@ -163,6 +197,8 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   std::unique_ptr<HandshakeData> handshake_;
   // Set once the outcome of the connection is known (see on_close).
   std::unique_ptr<CloseRecord> close_record_;
+  // The proxy app's upstream connection (null for every other app).
+  std::unique_ptr<UpstreamLink> upstream_;
   boost::asio::ip::tcp::endpoint peer_;
   std::chrono::steady_clock::time_point opened_at_;
   Key key_;
@@ -182,6 +218,10 @@ class Session final : public TimerEntry, private core::ConnectionHandler {
   bool ping_sent_ = false;  // a keepalive Ping is out since the last input
   bool shrunk_ = true;      // buffers were given back since the last input
   bool reap_posted_ = false;
+  // Proxy: the client's handshake waits for the upstream's answer.
+  bool awaiting_upstream_ = false;
+  // Proxy: the client's queue is full; the upstream's reads are paused.
+  bool upstream_paused_ = false;
 };
 
 }  // namespace wsx::net

@@ -42,6 +42,9 @@ void Session::record_close(std::uint16_t code, std::string_view reason) {
   // even if the peer then drops TCP without answering).
   if (close_record_) return;
   close_record_ = std::make_unique<CloseRecord>(CloseRecord{code, std::string(reason)});
+  // Proxy: whatever ended the client's side ends the upstream's (a no-op
+  // when the upstream closed first or on_close already passed the code on).
+  close_upstream(core::close_code::going_away, "client connection closed");
   // The connection just left OPEN (we sent Close, the peer did, or it
   // failed): the rest of the closing handshake gets close_timeout (7.1.1).
   if (phase_ == SessionPhase::open) {
@@ -106,6 +109,8 @@ void Session::close_socket() noexcept {
   write_pending_ = false;
   if (socket_.is_open()) thread_.poller().remove(socket_.fd());
   socket_.close();
+  awaiting_upstream_ = false;
+  if (upstream_) upstream_->drop();
   TimerWheel::cancel(*this);
   post_close_notice();
 }

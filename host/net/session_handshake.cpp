@@ -43,18 +43,29 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
   // Accepted. Bytes after the head are the client's first frames.
   std::string leftover = hs.received.substr(result.consumed);
   hs.received = std::string();
-  hs.response = std::move(result.response);
+  if (server_.proxy() != nullptr) {
+    begin_upstream(std::move(result), std::move(leftover));
+    return;
+  }
+  std::string response = std::move(result.response);
+  open_connection(result, std::move(response), std::move(leftover));
+}
+
+void Session::open_connection(core::ServerHandshake& accepted, std::string response,
+                              std::string leftover) {
+  HandshakeData& hs = *handshake_;
+  hs.response = std::move(response);
   hs.written = 0;
-  const ServerLimits& limits = settings.limits;
-  connection_.emplace(core::Role::server, std::move(result.extensions),
+  const ServerLimits& limits = thread_.settings()->limits;
+  connection_.emplace(core::Role::server, std::move(accepted.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());
   enter(SessionEvent::accepted);
   notice_ = CloseNotice::owed;
   const std::string peer = peer_text();
   const std::string extensions = connection_->extensions().header_value();
-  const ConnectionInfo info{peer, result.request.target, result.request.path(),
-                            result.subprotocol ? std::string_view(*result.subprotocol) : "",
+  const ConnectionInfo info{peer, accepted.request.target, accepted.request.path(),
+                            accepted.subprotocol ? std::string_view(*accepted.subprotocol) : "",
                             extensions};
   log_open(info);
   schedule_next_timeout();

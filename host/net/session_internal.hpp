@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "core/close/close_status.hpp"
+#include "core/handshake/handshake_server.hpp"
 #include "net/log_fields.hpp"
 #include "net/server_context.hpp"
 #include "net/session.hpp"
@@ -53,6 +55,10 @@ struct Session::HandshakeData {
   std::string response;
   std::size_t written = 0;
   bool over_limit = false;
+  // Proxy: the accepted client handshake and the bytes after its head,
+  // kept while the upstream answers (session_proxy.cpp).
+  std::optional<core::ServerHandshake> upgrade;
+  std::string leftover;
 };
 
 struct Session::CloseRecord {

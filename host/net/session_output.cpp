@@ -67,9 +67,16 @@ void Session::flush() {
   // The 101 is out: free the handshake state.
   if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
-  if (paused_ && pending_bytes() < thread_.settings()->limits.max_send_queue / 2) {
+  const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
+  if (paused_ && pending_bytes() < half_queue &&
+      !(upstream_ && upstream_->pending_bytes() >= half_queue)) {
     paused_ = false;
     resume_reading();
+  }
+  // Proxy: the client has room again for what the upstream sends.
+  if (upstream_paused_ && pending_bytes() < half_queue) {
+    upstream_paused_ = false;
+    upstream_->set_reading(true);
   }
   if (write_pending_) return;
   after_flush();

@@ -42,6 +42,12 @@ void Session::on_timer() {
         schedule_next_timeout();
         return;
       case TimeoutAction::expire_handshake:
+        if (awaiting_upstream_) {
+          // Proxy: the upstream's connect or 101 took too long: 504.
+          upstream_->drop();
+          upstream_failed(UpstreamFailure::timed_out, 0, "the upstream did not answer in time");
+          return;
+        }
         server_.logger().write_lazy(LogLevel::info,
                                     [&] { return "handshake timeout peer=" + peer_text(); });
         close_socket();

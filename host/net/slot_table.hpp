@@ -15,6 +15,8 @@ namespace wsx::net {
 template <class T>
 class SlotTable {
  public:
+  static constexpr std::uint32_t kGenerationLimit = 0x80000000u;
+
   struct Key {
     std::uint32_t slot = 0;
     std::uint32_t generation = 0;
@@ -38,8 +40,10 @@ class SlotTable {
       slots_.push_back(Slot{});
     }
     Slot& entry = slots_[slot];
-    // Generation 0 is reserved for "no connection".
-    if (++entry.generation == 0) entry.generation = 1;
+    // Generation 0 is reserved for "no connection"; generations stay below
+    // 2^31 so that a poller token keeps its top bit free (Session's
+    // upstream socket is told apart by it).
+    if (++entry.generation >= kGenerationLimit) entry.generation = 1;
     const Key key{slot, entry.generation};
     try {
       entry.object = std::forward<Make>(make)(key).release();
