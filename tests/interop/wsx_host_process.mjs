@@ -39,9 +39,10 @@ export function makeConfig(pluginPath, pluginParams = {}) {
 }
 
 export class WsxHost {
-  constructor(hostBin, pluginPath, pluginParams = {}) {
+  // `configText`: a whole config of the caller's, used as it is.
+  constructor(hostBin, pluginPath, pluginParams = {}, configText = null) {
     this.hostBin = hostBin;
-    this.configText = makeConfig(pluginPath, pluginParams);
+    this.configText = configText ?? makeConfig(pluginPath, pluginParams);
     this.port = null;
     this.log = [];
     this.exitCode = undefined;

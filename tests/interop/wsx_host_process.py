@@ -52,9 +52,12 @@ def make_config(plugin_path, plugin_params=None, log_level="info"):
 class WsxHost:
     """A wsx-host child process; use as a context manager."""
 
-    def __init__(self, host_bin, plugin_path, plugin_params=None, start_timeout=10.0):
+    def __init__(
+        self, host_bin, plugin_path, plugin_params=None, start_timeout=10.0, config_text=None
+    ):
         self.host_bin = host_bin
-        self.config_text = make_config(plugin_path, plugin_params)
+        # config_text: a whole config of the caller's, used as it is.
+        self.config_text = config_text or make_config(plugin_path, plugin_params)
         self.start_timeout = start_timeout
         self.port = None
         self.log = []
