@@ -150,6 +150,7 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       connection_->receive(bytes, *this);
       in_receive_ = false;
       flush();
+      if (upstream_) upstream_->flush();
       // Back-pressure: the peer is not reading what we produce; stop
       // producing (its messages are what the application answers) until the
       // queue drains below half (flush() resumes).
@@ -181,7 +182,7 @@ void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payl
   if (upstream_) {
     // Proxy: the message goes on to the upstream as it is (the extension
     // chains on either side are independent negotiations).
-    upstream_->send(opcode, payload);
+    upstream_->send(opcode, payload, /*defer_flush=*/true);  // handle_input flushes the batch
     return;
   }
   call_application("on_message", [&] {

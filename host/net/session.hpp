@@ -165,6 +165,7 @@ class Session final : public TimerEntry,
   void upstream_accepted(const std::optional<std::string>& subprotocol) override;
   void upstream_failed(UpstreamFailure failure, unsigned status, std::string_view reason) override;
   void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  void upstream_batch_done() override;
   void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) override;
   void upstream_drained() override;
 

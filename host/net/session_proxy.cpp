@@ -101,7 +101,12 @@ void Session::upstream_message(std::uint8_t opcode, std::span<const std::uint8_t
   if (!scheduled()) schedule_next_timeout();
   if (!queued) {
     if (const auto& failure = connection_->failure()) record_close(failure->code, failure->reason);
+    flush();
   }
+}
+
+void Session::upstream_batch_done() {
+  // One gathered write for every message of the upstream's read.
   flush();
   // A client that does not read slows the reads from its upstream.
   if (phase_ != SessionPhase::closed && upstream_ &&

@@ -120,6 +120,7 @@ void UpstreamLink::handle_bytes(std::span<std::uint8_t> bytes) {
   connection_->receive(bytes, *this);
   in_receive_ = false;
   flush();
+  if (stage_ != Stage::done) peer_.upstream_batch_done();
 }
 
 void UpstreamLink::handle_response_bytes(std::span<std::uint8_t> bytes) {
@@ -169,7 +170,8 @@ bool UpstreamLink::is_open() const noexcept {
   return stage_ == Stage::open && connection_->state() == core::State::open;
 }
 
-bool UpstreamLink::send(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+bool UpstreamLink::send(std::uint8_t opcode, std::span<const std::uint8_t> payload,
+                        bool defer_flush) {
   if (!is_open()) return false;
   const bool queued = opcode == WSX_OPCODE_TEXT ? connection_->send_text(payload)
                                                 : connection_->send_binary(payload);
@@ -181,7 +183,7 @@ bool UpstreamLink::send(std::uint8_t opcode, std::span<const std::uint8_t> paylo
       }
     }
   }
-  flush();
+  if (!defer_flush) flush();
   if (pending_bytes() >= drain_below_ * 2) was_full_ = true;
   return queued;
 }

@@ -44,7 +44,10 @@ class UpstreamLink final : private core::ConnectionHandler {
     virtual void upstream_failed(UpstreamFailure failure, unsigned status,
                                  std::string_view reason) = 0;
     // A complete message from the upstream (text already UTF-8 checked).
+    // Several may come from one read; upstream_batch_done follows them.
     virtual void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) = 0;
+    // The messages of one read were delivered: write them out together.
+    virtual void upstream_batch_done() = 0;
     // The upstream's Close arrived (`clean`, its code, 1005 if it had
     // none), or the upstream failed or vanished without one (not clean).
     virtual void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) = 0;
@@ -72,8 +75,12 @@ class UpstreamLink final : private core::ConnectionHandler {
   void read();
 
   [[nodiscard]] bool is_open() const noexcept;
-  // Queues and writes one message; false once the upstream is not open.
-  bool send(std::uint8_t opcode, std::span<const std::uint8_t> payload);
+  // Queues one message and, unless `defer_flush` (the caller flushes once
+  // after a batch: one gathered write for many messages), writes it. False
+  // once the upstream is not open.
+  bool send(std::uint8_t opcode, std::span<const std::uint8_t> payload, bool defer_flush = false);
+  // Writes what is queued without blocking (the rest on EPOLLOUT).
+  void flush();
   // Starts the closing handshake towards the upstream (no-op when already
   // closing or not open). 1005 sends a Close without a code.
   void close(std::uint16_t code, std::string_view reason);
@@ -86,7 +93,6 @@ class UpstreamLink final : private core::ConnectionHandler {
  private:
   enum class Stage : std::uint8_t { connecting, handshake, open, done };
 
-  void flush();
   void handle_bytes(std::span<std::uint8_t> bytes);
   void handle_response_bytes(std::span<std::uint8_t> bytes);
   void handle_eof();
