@@ -149,4 +149,11 @@ for pid in "${server_pids[@]}"; do
   wait "$pid" || die "server $pid exited with status $? on SIGTERM"
 done
 server_pids=()
+
+step "proxy benchmark (wsx and nginx in front of one upstream), quick"
+timeout 300 bash "$(dirname "$0")/proxy/run-proxy.sh" "$build" --quick >"$work/proxy.md" 2>"$work/proxy.err" || {
+  cat "$work/proxy.err" >&2
+  die "run-proxy.sh failed"
+}
+grep -E '^- ' "$work/proxy.md"
 step "done"
