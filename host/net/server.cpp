@@ -18,8 +18,9 @@ namespace wsx {
 
 namespace {
 
-// The timer wheel's resolution: a timeout fires at most one tick late, so a
-// tick of an eighth of the shortest timeout keeps that error small, within
+// The timer wheel's resolution: a timeout never fires early and at most two
+// ticks late (TimerWheel::to_ticks), so a tick of an eighth of the shortest
+// timeout keeps that error within a quarter of it, within
 // [10 ms, 500 ms] so short test timeouts work and idle servers barely wake.
 std::chrono::milliseconds choose_tick(const ServerLimits& limits) {
   using std::chrono::milliseconds;

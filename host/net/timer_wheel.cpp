@@ -23,8 +23,11 @@ std::uint32_t TimerWheel::to_ticks(std::chrono::milliseconds delay) const noexce
   if (delay.count() <= 0) return 1;
   const auto ms = static_cast<std::uint64_t>(delay.count());
   const auto per_tick = static_cast<std::uint64_t>(tick_.count());
+  // now_tick() rounds down: the current tick may be all but over, so a
+  // deadline of now_tick() + ceil(delay / tick) could come up to a tick
+  // early. One tick more makes it never early (at most two ticks late).
   return static_cast<std::uint32_t>(
-      std::clamp<std::uint64_t>((ms + per_tick - 1) / per_tick, 1, kMaxTicks));
+      std::clamp<std::uint64_t>((ms + per_tick - 1) / per_tick + 1, 1, kMaxTicks));
 }
 
 bool TimerWheel::empty() const noexcept {

@@ -57,8 +57,8 @@ class TimerWheel {
   TimerWheel(const TimerWheel&) = delete;
   TimerWheel& operator=(const TimerWheel&) = delete;
 
-  // (Re)schedules `entry` to fire `delay` from now (rounded up to a tick;
-  // at least one tick). Delays beyond ~24 days are clamped.
+  // (Re)schedules `entry` to fire `delay` from now: never earlier, at most
+  // two ticks later (see to_ticks). Delays beyond ~24 days are clamped.
   void schedule(TimerEntry& entry, std::chrono::milliseconds delay) {
     schedule_ticks(entry, to_ticks(delay));
   }
@@ -73,7 +73,11 @@ class TimerWheel {
     return static_cast<std::int32_t>(tick - now_tick());
   }
   [[nodiscard]] std::chrono::milliseconds tick() const noexcept { return tick_; }
-  // Converts a duration to whole ticks, rounding up.
+  // The ticks of now_tick() that must pass before `delay` has surely
+  // elapsed: the delay rounded up to whole ticks, plus one for the part of
+  // the current tick already gone. A deadline of now_tick() + to_ticks(d)
+  // (or a span compared with a difference of ticks) is never reached before
+  // d has passed, and at most two ticks after.
   [[nodiscard]] std::uint32_t to_ticks(std::chrono::milliseconds delay) const noexcept;
 
   // Stops the ticking timer for good (shutdown); entries stay linked but
