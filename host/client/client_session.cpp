@@ -42,9 +42,12 @@ void write_all(int fd, std::span<const std::uint8_t> bytes) {
 // Prints each message as one line; records the close and any failure.
 class PrintingHandler final : public core::ConnectionHandler {
  public:
-  explicit PrintingHandler(SessionIo& io) : io_(io) {}
+  PrintingHandler(SessionIo& io, std::optional<std::uint64_t> limit) : io_(io), limit_(limit) {}
 
   void on_message(std::uint8_t /*opcode*/, std::span<const std::uint8_t> payload) override {
+    // One read may hold more messages than --count asked for; the rest are
+    // not printed (the session sends Close 1000 right after this read).
+    if (limit_ && io_.messages >= *limit_) return;
     // Text and binary alike: the payload as it is, then a newline.
     write_all(io_.output_fd, payload);
     static constexpr std::uint8_t kNewline[] = {'\n'};
@@ -65,6 +68,7 @@ class PrintingHandler final : public core::ConnectionHandler {
 
  private:
   SessionIo& io_;
+  std::optional<std::uint64_t> limit_;
 };
 
 // stdin, split into lines ("\n" ends one; it is not part of the message).
@@ -126,7 +130,7 @@ int SessionOutcome::exit_status() const noexcept {
 SessionOutcome run_session(Transport& transport, core::Connection& connection,
                            std::span<std::uint8_t> leftover, const ClientOptions& options,
                            SessionIo& io, Clock::time_point deadline) {
-  PrintingHandler handler(io);
+  PrintingHandler handler(io, options.count);
   SessionOutcome outcome;
   if (!leftover.empty()) connection.receive(leftover, handler);
 
