@@ -187,15 +187,16 @@ class Client:
         self.binary = binary
         self.plugin = plugin
 
-    def args(self, url, *extra, plugin=True):
-        args = [self.binary, "--timeout", CLIENT_TIMEOUT]
+    def args(self, url, *extra, plugin=True, timeout=CLIENT_TIMEOUT):
+        args = [self.binary, "--timeout", timeout]
         if plugin:
             args += ["--plugin", self.plugin]
         return args + list(extra) + [url]
 
-    def run(self, url, stdin=b"", *extra, plugin=True):
+    def run(self, url, stdin=b"", *extra, plugin=True, timeout=CLIENT_TIMEOUT):
         result = subprocess.run(
-            self.args(url, *extra, plugin=plugin), input=stdin, capture_output=True,
+            self.args(url, *extra, plugin=plugin, timeout=timeout), input=stdin,
+            capture_output=True,
             timeout=RUN_TIMEOUT,
         )
         return result.returncode, result.stdout, result.stderr.decode(errors="replace")
@@ -253,6 +254,14 @@ def case_count(client, url):
     check("closed: 1000" in err, f"--count 2: the close reply is not 1000:\n{err}")
 
 
+def case_timeout(client, url):
+    # One echo comes back, --count waits for three: --timeout must end it.
+    code, out, err = client.run(url, b"only one\n", "--count", "3", timeout="1")
+    check(code == 1, f"--timeout: exit {code}, stderr:\n{err}")
+    check(out == b"only one\n", f"--timeout printed {out!r}")
+    check("timed out" in err, f"--timeout: stderr:\n{err}")
+
+
 def case_close_4001(client, url):
     code, out, err = client.run(url, b"")
     check(code == 1, f"server closing 4001: exit {code}, stderr:\n{err}")
@@ -281,6 +290,7 @@ def run_python(client):
             yield "echo (text, 1 MiB, subprotocol)", lambda: case_echo(client, base + "/", True)
             yield "binary", lambda: case_binary(client, base + "/")
             yield "count", lambda: case_count(client, base + "/")
+            yield "timeout", lambda: case_timeout(client, base + "/")
             yield "close 4001", lambda: case_close_4001(client, base + "/close4001")
             yield "403 refused handshake", lambda: case_forbidden(client, base + "/forbidden")
             yield "connection refused", lambda: case_refused(client)
@@ -342,6 +352,7 @@ def run_ws(client, node, script):
         yield "echo (text, 1 MiB)", lambda: case_echo(client, base + "/", False)
         yield "binary", lambda: case_binary(client, base + "/")
         yield "count", lambda: case_count(client, base + "/")
+        yield "timeout", lambda: case_timeout(client, base + "/")
         yield "close 4001", lambda: case_close_4001(client, base + "/close4001")
         yield "403 refused handshake", lambda: case_forbidden(client, base + "/forbidden")
         yield "connection refused", lambda: case_refused(client)
