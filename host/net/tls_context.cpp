@@ -90,7 +90,8 @@ TlsContext make_tls_context(const TlsSettings& settings) {
     fail("cannot load the certificate (PEM)", settings.certificate);
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, settings.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
-    fail("cannot load the private key (PEM)", settings.private_key);
+    fail("cannot use the private key (a PEM key matching " + settings.certificate.string() + ")",
+         settings.private_key);
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
     fail("the private key does not match the certificate " + settings.certificate.string(),
