@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "app/run_host.hpp"
+#include "app/server_options_from_config.hpp"
 #include "config/config.hpp"
 #include "config/config_loader.hpp"
 #include "config/listen_address.hpp"
@@ -29,6 +30,7 @@
 #include "loader/plugin_manifest.hpp"
 #include "loader/plugin_set.hpp"
 #include "log/log.hpp"
+#include "net/tls_context.hpp"
 
 #ifndef WSX_VERSION
 #define WSX_VERSION "0.0.0"
@@ -199,6 +201,20 @@ std::string summary(const wsx::config::Config& config, const wsx::loader::Plugin
       << ", idle " << format_duration(limits.idle_timeout, "none")                 //
       << ", ping_interval " << format_duration(limits.ping_interval, "off")        //
       << ", close " << format_duration(limits.close_timeout, "0") << "\n";
+  if (server.tls.present) {
+    // Loads the files the way the server will (key checked against the
+    // certificate); a TlsError names the bad file.
+    const wsx::TlsContext tls = wsx::app::load_tls_context(server.tls);
+    out << "tls: " << server.tls.certificate.string() << ", subject " << tls.certificate.subject
+        << ", expires " << tls.certificate.not_after << "\n";
+    out << "tls: min_version "
+        << (server.tls.min_version == wsx::config::TlsVersion::tls1_3 ? "1.3" : "1.2")
+        << ", verify_client " << (server.tls.verify_client ? "yes" : "no");
+    if (!server.tls.ca.empty()) out << ", ca " << server.tls.ca.string();
+    out << "\n";
+  } else {
+    out << "tls: off (ws://)\n";
+  }
   const std::size_t disabled = config.plugins.size() - plugins.size();
   out << "plugins: " << plugins.size() << " loaded, " << disabled << " disabled\n";
   for (const auto& manifest : plugins.manifests()) {

@@ -43,10 +43,19 @@ ReloadResult reload_from(const config::Config& original, const Logger& logger) {
     const config::Server& after = fresh.server;
     if (after.address != before.address || after.port != before.port ||
         after.io_threads != before.io_threads || after.app != before.app ||
-        after.subprotocols != before.subprotocols || after.proxy != before.proxy) {
+        after.subprotocols != before.subprotocols || after.proxy != before.proxy ||
+        after.tls.present != before.tls.present) {
       logger.warning(
-          "reload: address, port, io_threads, app, subprotocols and [server.proxy] need a "
-          "restart; keeping the running values");
+          "reload: address, port, io_threads, app, subprotocols, [server.proxy] and adding or "
+          "removing [server.tls] need a restart; keeping the running values");
+    }
+    // The certificate files are read again even when their paths did not
+    // change: renewing a certificate in place is what SIGHUP is for.
+    if (before.tls.present && after.tls.present) {
+      const TlsContext tls = load_tls_context(after.tls);
+      logger.info("reload: tls certificate " + after.tls.certificate.string() + " subject " +
+                  tls.certificate.subject + " expires " + tls.certificate.not_after);
+      result.tls = tls.context;
     }
     result.factories = plugins.server_factories();
     result.limits = server_limits_from_config(after.limits);
@@ -69,7 +78,7 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
   if (config.server.app == config::App::proxy) {
     try {
       proxy = proxy_route_from_config(config.server.proxy, plugins.client_factories(),
-                                      /*client_uses_tls=*/false);
+                                      /*client_uses_tls=*/config.server.tls.present);
     } catch (const std::exception& error) {
       logger.error(error.what());
       return 1;

@@ -14,6 +14,7 @@
 
 #include "config/proxy_config.hpp"
 #include "config/source_position.hpp"
+#include "config/tls_config.hpp"
 #include "log/log.hpp"
 
 namespace wsx::config {
@@ -56,6 +57,8 @@ struct Server {
   Limits limits;
   // [server.proxy], used by app = "proxy".
   Proxy proxy;
+  // [server.tls]: wss:// when present.
+  Tls tls;
 };
 
 // One value of a [[plugin]] params table, with its TOML type kept: the host

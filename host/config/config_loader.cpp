@@ -24,13 +24,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
-constexpr std::array<std::string_view, 8> kServerKeys{
-    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy"};
+constexpr std::array<std::string_view, 9> kServerKeys{
+    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy", "tls"};
 constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_message_size",  "max_frame_size", "max_connections", "max_send_queue",
     "handshake_timeout", "idle_timeout",   "ping_interval",   "close_timeout"};
 constexpr std::array<std::string_view, 5> kProxyKeys{
     "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions"};
+constexpr std::array<std::string_view, 5> kTlsKeys{"certificate", "private_key", "ca",
+                                                   "verify_client", "min_version"};
 constexpr std::array<std::string_view, 3> kPluginKeys{"path", "enabled", "params"};
 
 constexpr std::uint32_t kMaxIoThreads = 1024;
@@ -299,11 +301,60 @@ class Reader {
     if (const toml::node* node = table.get("proxy")) {
       read_proxy(table_at(*node, "server.proxy", "[server.proxy]"), server.proxy);
     }
+    if (const toml::node* node = table.get("tls")) {
+      read_tls(table_at(*node, "server.tls", "[server.tls]"), server.tls);
+    }
     if (server.app == App::proxy && !server.proxy.present) {
       const toml::node* app = table.get("app");
       fail(app->source(),
            "server.app: \"proxy\" needs a [server.proxy] table with the backend, e.g.\n"
            "  [server.proxy]\n  upstream = \"ws://127.0.0.1:8080/\"");
+    }
+  }
+
+  // A PEM file path, resolved against the config file's folder.
+  fs::path path_at(const toml::node& node, const std::string& name, SourcePosition& where) const {
+    const std::string text = string_at(node, name, R"(e.g. "tls/server.pem")");
+    if (text.empty()) fail(node.source(), name + ": must not be empty; give a PEM file");
+    where = at(node.source());
+    return (base_dir_ / fs::path(text)).lexically_normal();
+  }
+
+  void read_tls(const toml::table& table, Tls& tls) const {
+    check_keys(table, "server.tls", kTlsKeys);
+    tls.present = true;
+    for (const std::string_view key : {std::string_view("certificate"), std::string_view("private_key")}) {
+      if (table.get(key) == nullptr) {
+        fail(table.source(), "server.tls: missing required key " + in_quotes(key) +
+                                 "; give both certificate and private_key (PEM files), e.g. "
+                                 "certificate = \"tls/server.pem\"");
+      }
+    }
+    tls.certificate = path_at(*table.get("certificate"), "server.tls.certificate",
+                              tls.certificate_where);
+    tls.private_key = path_at(*table.get("private_key"), "server.tls.private_key",
+                              tls.private_key_where);
+    if (const toml::node* node = table.get("ca")) tls.ca = path_at(*node, "server.tls.ca", tls.ca_where);
+    if (const toml::node* node = table.get("verify_client")) {
+      tls.verify_client = bool_at(*node, "server.tls.verify_client");
+      if (tls.verify_client && tls.ca.empty()) {
+        fail(node->source(),
+             "server.tls.verify_client: true needs server.tls.ca, the CA bundle (PEM) that "
+             "client certificates must chain to");
+      }
+    }
+    if (const toml::node* node = table.get("min_version")) {
+      constexpr std::string_view help = R"(use "1.2" or "1.3")";
+      const std::string text = string_at(*node, "server.tls.min_version", help);
+      if (text == "1.2") {
+        tls.min_version = TlsVersion::tls1_2;
+      } else if (text == "1.3") {
+        tls.min_version = TlsVersion::tls1_3;
+      } else {
+        fail(node->source(), "server.tls.min_version: " + in_quotes(text) +
+                                 " is not a supported TLS version; " + std::string(help) +
+                                 " (older versions are refused, RFC 8996)");
+      }
     }
   }
 

@@ -34,11 +34,13 @@ std::chrono::milliseconds choose_tick(const ServerLimits& limits) {
 
 std::shared_ptr<const net::ServerSettings> make_settings(core::FactoryList factories,
                                                          const ServerLimits& limits,
-                                                         std::vector<std::string> subprotocols) {
+                                                         std::vector<std::string> subprotocols,
+                                                         TlsContextPtr tls) {
   auto settings = std::make_shared<net::ServerSettings>();
   settings->factories = std::move(factories);
   settings->limits = limits;
   settings->handshake.subprotocols = std::move(subprotocols);
+  settings->tls = std::move(tls);
   return settings;
 }
 
@@ -48,7 +50,8 @@ Server::Server(ServerOptions options, core::FactoryList factories, const Logger&
     : options_(std::move(options)), logger_(logger) {
   context_ = std::make_unique<net::ServerContext>(
       logger_, std::max<std::uint32_t>(options_.io_threads, 1), choose_tick(options_.limits),
-      make_settings(std::move(factories), options_.limits, options_.subprotocols));
+      make_settings(std::move(factories), options_.limits, options_.subprotocols,
+                    options_.tls));
   acceptor_ = std::make_unique<net::Acceptor>(*context_);
   // Thread 0 finishes last (ServerContext::maybe_finish): only then may it
   // stop accepting for good and stop watching signals.
@@ -153,12 +156,15 @@ void Server::handle_reload_signal() {
     logger_.error("reload failed, keeping the current configuration: " + result.error);
     return;
   }
+  // A plain listener stays plain (and a TLS one TLS): only the
+  // certificate may change without a restart.
+  if (result.tls && options_.tls) options_.tls = std::move(result.tls);
   reload(std::move(result.factories), result.limits);
   logger_.info(result.summary.empty() ? std::string("reloaded") : "reloaded: " + result.summary);
 }
 
 void Server::reload(core::FactoryList factories, const ServerLimits& limits) {
-  auto settings = make_settings(std::move(factories), limits, options_.subprotocols);
+  auto settings = make_settings(std::move(factories), limits, options_.subprotocols, options_.tls);
   for (std::uint32_t i = 0; i < context_->thread_count(); ++i) {
     net::IoThread& thread = context_->thread(i);
     // Each thread swaps its own pointer: no lock on the handshake path.

@@ -63,6 +63,8 @@ struct ReloadResult {
   std::string error;
   core::FactoryList factories;
   ServerLimits limits;
+  // Set: the new TLS context (a TLS listener only; a plain one ignores it).
+  TlsContextPtr tls;
   // Logged on success, e.g. "plugins: permessage-deflate 1.0.0".
   std::string summary;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "net/server_limits.hpp"
+#include "net/tls_context.hpp"
 
 namespace wsx {
 
@@ -28,6 +29,9 @@ struct ServerOptions {
   // Appended to the startup line: "listening on ADDR:PORT (N I/O thread,
   // <banner>)". wsx-host puts the app and the loaded plugins here.
   std::string banner;
+  // Set: the listener speaks TLS (wss://) with this context; null: plain
+  // ws://. Built by make_tls_context (net/tls_context.hpp).
+  TlsContextPtr tls;
 };
 
 }  // namespace wsx

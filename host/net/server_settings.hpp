@@ -7,6 +7,7 @@
 #include "core/extensions/extension_factory.hpp"
 #include "core/handshake/handshake_server.hpp"
 #include "net/server_limits.hpp"
+#include "net/tls_context.hpp"
 
 namespace wsx::net {
 
@@ -17,6 +18,9 @@ struct ServerSettings {
   // Sec-WebSocket-Protocol values (server preference first) and the request
   // head limit, built once instead of for every handshake.
   core::ServerHandshakeOptions handshake;
+  // Set: new connections speak TLS with this context (a reload may bring a
+  // new certificate; each session keeps the context it was accepted with).
+  TlsContextPtr tls;
 };
 
 }  // namespace wsx::net

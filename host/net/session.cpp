@@ -29,6 +29,9 @@ Session::Session(ServerContext& server, IoThread& thread, Key key, Socket socket
   // would-block result means "wait for readiness" (on_readable, flush).
   const int fd = socket.release(ignored);
   socket_ = NativeSocket(ignored ? -1 : fd);
+  // The context current at accept time; a reload's new one is for later
+  // connections (this session shares ownership of its own).
+  if (const TlsContextPtr& tls = thread_.settings()->tls) tls_ = std::make_unique<TlsStream>(tls);
   TimerWheel& wheel = thread_.wheel();
   last_input_tick_ = wheel.now_tick();
   phase_deadline_tick_ =
@@ -102,6 +105,10 @@ void Session::resume_reading() {
 
 void Session::on_readable() {
   try {
+    // TLS: plaintext already decrypted (or records already fed) when reading
+    // paused goes first; the socket may hold nothing new.
+    if (tls_ && !paused_ && !read_pending_ && phase_ != SessionPhase::closed && !drain_tls())
+      return;
     for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
       if (phase_ == SessionPhase::closed || paused_ || read_pending_ || awaiting_upstream_) return;
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
@@ -121,7 +128,12 @@ void Session::on_readable() {
         shrunk_ = false;
         if (!scheduled()) schedule_next_timeout();
       }
-      if (!handle_input(buffer.first(n))) return;
+      if (tls_) {
+        tls_->feed(buffer.first(n));  // copied: the buffer is free again
+        if (!drain_tls()) return;
+      } else if (!handle_input(buffer.first(n))) {
+        return;
+      }
       // A short read emptied the socket. Epoll readiness is edge-triggered,
       // but any byte arriving after this read raises a new edge, which the
       // wait armed here will see (this thread polls only after we return).
@@ -166,7 +178,55 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
   return phase_ != SessionPhase::closed && !paused_;
 }
 
+bool Session::drain_tls() {
+  if (!tls_->handshake_done()) {
+    const TlsStream::Status status = tls_->handshake();
+    flush();  // our next flight (ServerHello..., or an alert)
+    if (phase_ == SessionPhase::closed) return false;
+    if (status == TlsStream::Status::want_more) return true;
+    if (status != TlsStream::Status::ok) {
+      fail_tls(tls_->error());
+      return false;
+    }
+  }
+  // Bounded by what was fed: each round consumes one record's plaintext.
+  for (;;) {
+    const std::span<std::uint8_t> buffer = thread_.read_buffer();
+    std::size_t n = 0;
+    switch (tls_->read(buffer, n)) {
+      case TlsStream::Status::ok:
+        if (!handle_input(buffer.first(n))) return false;
+        continue;
+      case TlsStream::Status::want_more:
+        // TLS 1.3 may owe the peer records here (session tickets, a
+        // KeyUpdate answer, RFC 8446 section 4.6).
+        if (tls_->pending_size() != 0) flush();
+        return phase_ != SessionPhase::closed && !paused_;
+      case TlsStream::Status::closed:  // close_notify: the peer's end of stream
+        handle_eof();
+        return false;
+      case TlsStream::Status::failed:
+        fail_tls(tls_->error());
+        return false;
+    }
+  }
+}
+
+void Session::fail_tls(std::string_view reason) {
+  // A client's problem (plain HTTP or garbage on the TLS port, a refused
+  // certificate): counted at info, never a server error.
+  server_.logger().write_lazy(LogLevel::info,
+                              [&] { return "tls error peer=" + peer_text() + ": " + std::string(reason); });
+  if (carries_frames(phase_)) record_close(core::close_code::abnormal_closure, reason);
+  close_socket();
+  maybe_reap();
+}
+
 void Session::handle_eof() {
+  if (tls_ && !tls_->handshake_done()) {
+    fail_tls("connection closed during the tls handshake");
+    return;
+  }
   if (carries_frames(phase_)) {
     connection_->receive_eof();
     // No Close frame came first: RFC 6455 section 7.1.5 calls this 1006.

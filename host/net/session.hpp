@@ -24,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -42,6 +43,7 @@
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
 #include "net/upstream_link.hpp"
+#include "net/tls_stream.hpp"
 
 namespace wsx::net {
 
@@ -125,12 +127,29 @@ class Session final : public TimerEntry,
   // After the handshake was accepted (and, for the proxy, the upstream
   // answered): the connection is open; `response` is the 101 to write.
   void open_connection(core::ServerHandshake& accepted, std::string response, std::string leftover);
+  // TLS (tls_ set): runs the TLS handshake, then feeds every whole record's
+  // plaintext to handle_input. Returns false when reading should stop.
+  bool drain_tls();
+  // A TLS failure (handshake or record): logged at info, socket closed.
+  void fail_tls(std::string_view reason);
 
   // --- Writing ---
   // Writes whatever is pending without blocking; arms a write-readiness
   // wait for the rest. Then applies back-pressure and closing rules.
   void flush();
   void wait_writable();
+  using OutputSegments =
+      std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments>;
+  // The rest of the HTTP response (it precedes every frame), then the
+  // connection's frames; `response_left` = the response's share.
+  std::size_t gather_plaintext(OutputSegments& segments, std::size_t& response_left) noexcept;
+  void consume_plaintext(std::size_t n, std::size_t response_left);
+  // Plain flush: one gathered sendmsg per pass. False when the socket was
+  // closed on an error.
+  bool flush_plain(int flags);
+  // TLS flush: encrypts one gathered batch at a time into records and sends
+  // them in one send(). False when the socket was closed on an error.
+  bool flush_tls(int flags);
   [[nodiscard]] std::size_t pending_bytes() const noexcept;
   // The peer does not read what we send: close with 1008 and drop TCP.
   void drop_slow_peer();
@@ -194,6 +213,9 @@ class Session final : public TimerEntry,
   IoThread& thread_;
   NativeSocket socket_;
   std::optional<core::Connection> connection_;
+  // Set on a TLS listener (wss://); null on a plain one, whose path is
+  // unchanged (one pointer test per read and flush).
+  std::unique_ptr<TlsStream> tls_;
   // Only during the handshake (and a rejection's response).
   std::unique_ptr<HandshakeData> handshake_;
   // Set once the outcome of the connection is known (see on_close).

@@ -68,6 +68,14 @@ void Session::linger() {
   post_close_notice();
   handshake_.reset();
   boost::system::error_code error;
+  // TLS: close_notify before the FIN (RFC 8446 section 6.1), so the peer
+  // tells our end from a truncation attack; best effort, one send.
+  if (tls_ && !write_pending_) {
+    tls_->shutdown();
+    const std::span<const std::uint8_t> records = tls_->pending();
+    if (!records.empty()) tls_->consume(socket_.send(records, 0, error));
+    error.clear();
+  }
   // Send FIN but keep reading: closing with unread input would make the
   // kernel answer with RST, which can destroy our last frame (or HTTP
   // response) before the peer reads it.

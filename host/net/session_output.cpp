@@ -15,6 +15,7 @@ namespace wsx::net {
 std::size_t Session::pending_bytes() const noexcept {
   std::size_t bytes = connection_ ? connection_->pending_output_size() : 0;
   if (handshake_) bytes += handshake_->response.size() - handshake_->written;
+  if (tls_) bytes += tls_->pending_size();
   return bytes;
 }
 
@@ -26,44 +27,7 @@ void Session::flush() {
   // shutdown (after_flush): see kLastWriteFlags.
   const auto flags =
       rejecting || (connection_ && connection_->should_close_transport()) ? kLastWriteFlags : 0;
-  // One gathered write per pass: the rest of the HTTP response (it precedes
-  // every frame), then the connection's frames. A short write means the
-  // kernel's buffer is full: edge-triggered, the poller reports EPOLLOUT once
-  // it has room, so there is no second call just to learn EAGAIN.
-  for (;;) {
-    std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments> segments;
-    std::size_t count = 0;
-    std::size_t response_left = 0;
-    if (handshake_ && handshake_->written < handshake_->response.size()) {
-      response_left = handshake_->response.size() - handshake_->written;
-      segments[count++] = {
-          reinterpret_cast<const std::uint8_t*>(handshake_->response.data()) + handshake_->written,
-          response_left};
-    }
-    if (connection_ && !rejecting) {
-      count += connection_->gather_output(
-          std::span<std::span<const std::uint8_t>, core::ConnectionOutput::max_segments>(
-              segments.data() + count, core::ConnectionOutput::max_segments));
-    }
-    if (count == 0) break;
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
-    boost::system::error_code error;
-    std::size_t n = socket_.send_gathered({segments.data(), count}, flags, error);
-    if (error && !would_block(error)) {
-      record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
-      close_socket();
-      maybe_reap();
-      return;
-    }
-    const std::size_t to_response = std::min(n, response_left);
-    if (to_response != 0) handshake_->written += to_response;
-    if (n > to_response) connection_->consume_output(n - to_response);
-    if (error || n < total) {
-      wait_writable();
-      break;
-    }
-  }
+  if (tls_ ? !flush_tls(flags) : !flush_plain(flags)) return;
   // The 101 is out: free the handshake state.
   if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
@@ -80,6 +44,98 @@ void Session::flush() {
   }
   if (write_pending_) return;
   after_flush();
+}
+
+std::size_t Session::gather_plaintext(OutputSegments& segments,
+                                      std::size_t& response_left) noexcept {
+  std::size_t count = 0;
+  response_left = 0;
+  if (handshake_ && handshake_->written < handshake_->response.size()) {
+    response_left = handshake_->response.size() - handshake_->written;
+    segments[count++] = {
+        reinterpret_cast<const std::uint8_t*>(handshake_->response.data()) + handshake_->written,
+        response_left};
+  }
+  if (connection_ && phase_ != SessionPhase::rejecting) {
+    count += connection_->gather_output(
+        std::span<std::span<const std::uint8_t>, core::ConnectionOutput::max_segments>(
+            segments.data() + count, core::ConnectionOutput::max_segments));
+  }
+  return count;
+}
+
+void Session::consume_plaintext(std::size_t n, std::size_t response_left) {
+  const std::size_t to_response = std::min(n, response_left);
+  if (to_response != 0) handshake_->written += to_response;
+  if (n > to_response) connection_->consume_output(n - to_response);
+}
+
+bool Session::flush_plain(int flags) {
+  // One gathered write per pass: the rest of the HTTP response (it precedes
+  // every frame), then the connection's frames. A short write means the
+  // kernel's buffer is full: edge-triggered, the poller reports EPOLLOUT once
+  // it has room, so there is no second call just to learn EAGAIN.
+  for (;;) {
+    OutputSegments segments;
+    std::size_t response_left = 0;
+    const std::size_t count = gather_plaintext(segments, response_left);
+    if (count == 0) return true;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
+    boost::system::error_code error;
+    const std::size_t n = socket_.send_gathered({segments.data(), count}, flags, error);
+    if (error && !would_block(error)) {
+      record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
+      close_socket();
+      maybe_reap();
+      return false;
+    }
+    consume_plaintext(n, response_left);
+    if (error || n < total) {
+      wait_writable();
+      return true;
+    }
+  }
+}
+
+bool Session::flush_tls(int flags) {
+  // Records already made go first; then one gathered batch of plaintext at
+  // a time becomes records (SSL_write into the output BIO never blocks),
+  // which leave in one send(). Encrypting only when the previous records
+  // are out keeps at most one batch of ciphertext queued behind a slow peer.
+  for (;;) {
+    const std::span<const std::uint8_t> records = tls_->pending();
+    if (!records.empty()) {
+      boost::system::error_code error;
+      const std::size_t n = socket_.send(records, flags, error);
+      if (error && !would_block(error)) {
+        record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
+        close_socket();
+        maybe_reap();
+        return false;
+      }
+      tls_->consume(n);
+      if (error || n < records.size()) {
+        wait_writable();
+        return true;
+      }
+    }
+    // Before the TLS handshake finishes there is no plaintext to send.
+    if (!tls_->handshake_done()) return true;
+    OutputSegments segments;
+    std::size_t response_left = 0;
+    const std::size_t count = gather_plaintext(segments, response_left);
+    if (count == 0) return true;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!tls_->write(segments[i])) {
+        fail_tls(tls_->error());
+        return false;
+      }
+      total += segments[i].size();
+    }
+    consume_plaintext(total, response_left);
+  }
 }
 
 void Session::wait_writable() {

@@ -128,7 +128,7 @@ async function echoAll(base, upstream) {
 async function main() {
   const { values } = parseArgs({ options: { 'host-bin': { type: 'string' }, plugin: { type: 'string' } } });
   const upstream = await startUpstream();
-  const host = new WsxHost(values['host-bin'], null, {},
+  const host = new WsxHost(values['host-bin'], null, {}, '',
     proxyConfig(values.plugin, `ws://127.0.0.1:${upstream.port}/`, ['permessage-deflate']));
   await host.start();
   const base = `ws://127.0.0.1:${host.port}`;

@@ -14,7 +14,9 @@ function tomlValue(value) {
   return JSON.stringify(String(value)); // a TOML basic string for our inputs
 }
 
-export function makeConfig(pluginPath, pluginParams = {}) {
+// extraServerToml (e.g. a [server.tls] table with absolute paths) goes
+// after [server.limits].
+export function makeConfig(pluginPath, pluginParams = {}, extraServerToml = '') {
   const lines = [
     '[server]',
     'address = "127.0.0.1"',
@@ -27,6 +29,7 @@ export function makeConfig(pluginPath, pluginParams = {}) {
     'idle_timeout = "30s"',
     'close_timeout = "5s"',
   ];
+  if (extraServerToml) lines.push('', extraServerToml.trimEnd());
   if (pluginPath) {
     lines.push('', '[[plugin]]', `path = ${tomlValue(path.resolve(pluginPath))}`);
     const entries = Object.entries(pluginParams);
@@ -39,10 +42,11 @@ export function makeConfig(pluginPath, pluginParams = {}) {
 }
 
 export class WsxHost {
-  // `configText`: a whole config of the caller's, used as it is.
-  constructor(hostBin, pluginPath, pluginParams = {}, configText = null) {
+  // `extraServerToml`: appended to the generated config; `configText`: a
+  // whole config of the caller's, used as it is instead.
+  constructor(hostBin, pluginPath, pluginParams = {}, extraServerToml = '', configText = null) {
     this.hostBin = hostBin;
-    this.configText = configText ?? makeConfig(pluginPath, pluginParams);
+    this.configText = configText ?? makeConfig(pluginPath, pluginParams, extraServerToml);
     this.port = null;
     this.log = [];
     this.exitCode = undefined;

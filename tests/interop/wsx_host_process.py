@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 
 _LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 
@@ -26,9 +27,10 @@ def toml_value(value):
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_config(plugin_path, plugin_params=None, log_level="info"):
+def make_config(plugin_path, plugin_params=None, log_level="info", extra_server_toml=""):
     """The TOML text of a config with one permessage-deflate [[plugin]] entry
-    (or none when plugin_path is None)."""
+    (or none when plugin_path is None); `extra_server_toml` (e.g. a
+    [server.tls] table) goes after [server.limits]."""
     lines = [
         "[server]",
         'address = "127.0.0.1"',
@@ -41,6 +43,8 @@ def make_config(plugin_path, plugin_params=None, log_level="info"):
         'idle_timeout = "30s"',
         'close_timeout = "5s"',
     ]
+    if extra_server_toml:
+        lines += ["", extra_server_toml.rstrip("\n")]
     if plugin_path is not None:
         lines += ["", "[[plugin]]", f"path = {toml_value(os.path.abspath(plugin_path))}"]
         if plugin_params:
@@ -53,15 +57,28 @@ class WsxHost:
     """A wsx-host child process; use as a context manager."""
 
     def __init__(
-        self, host_bin, plugin_path, plugin_params=None, start_timeout=10.0, config_text=None
+        self,
+        host_bin,
+        plugin_path,
+        plugin_params=None,
+        start_timeout=10.0,
+        extra_server_toml="",
+        config_dir=None,
+        config_text=None,
     ):
+        """`config_dir`: write wsx.toml there (relative paths in
+        `extra_server_toml` resolve against it) instead of a new temp dir.
+        `config_text`: a whole config of the caller's, used as it is."""
         self.host_bin = host_bin
-        # config_text: a whole config of the caller's, used as it is.
-        self.config_text = config_text or make_config(plugin_path, plugin_params)
+        self.config_text = config_text or make_config(
+            plugin_path, plugin_params, extra_server_toml=extra_server_toml
+        )
+        self.config_dir = config_dir
         self.start_timeout = start_timeout
         self.port = None
         self.log = []
         self._log_lock = threading.Lock()
+        self._log_grew = threading.Condition(self._log_lock)
         self._port_found = threading.Event()
         self._tempdir = None
         self._process = None
@@ -69,8 +86,10 @@ class WsxHost:
         self.exit_code = None
 
     def __enter__(self):
-        self._tempdir = tempfile.TemporaryDirectory(prefix="wsx-interop-")
-        config_path = os.path.join(self._tempdir.name, "wsx.toml")
+        if self.config_dir is None:
+            self._tempdir = tempfile.TemporaryDirectory(prefix="wsx-interop-")
+        folder = self.config_dir if self.config_dir is not None else self._tempdir.name
+        config_path = os.path.join(folder, "wsx.toml")
         with open(config_path, "w", encoding="utf-8") as config_file:
             config_file.write(self.config_text)
         self._process = subprocess.Popen(
@@ -101,8 +120,9 @@ class WsxHost:
 
     def _read_log(self):
         for line in self._process.stdout:
-            with self._log_lock:
+            with self._log_grew:
                 self.log.append(line.rstrip("\n"))
+                self._log_grew.notify_all()
             match = _LISTENING.search(line)
             if match and self.port is None:
                 self.port = int(match.group(1))
@@ -118,6 +138,28 @@ class WsxHost:
 
     def running(self):
         return self._process.poll() is None
+
+    def wait_for_log(self, pattern, timeout=10.0, after=0):
+        """Waits (bounded) for a log line matching the regex `pattern` among
+        lines from index `after` on; returns the line or None."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._log_grew:
+            while True:
+                for line in self.log[after:]:
+                    if regex.search(line):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._log_grew.wait(left)
+
+    def log_count(self):
+        with self._log_lock:
+            return len(self.log)
+
+    def signal(self, signum):
+        self._process.send_signal(signum)
 
     def stop(self, timeout=10.0):
         """SIGTERM, then wait; returns the exit code (None if it had to be

@@ -1,76 +1,45 @@
 #include "core/handshake/base64.hpp"
 
+#include <openssl/evp.h>
+
+#include <limits>
+
 namespace wsx::core {
 
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// Value of one alphabet character, or -1.
-constexpr int sextet(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
+constexpr bool in_alphabet(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
 }
 
 }  // namespace
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
-                                (std::uint32_t{bytes[i + 1]} << 8) | std::uint32_t{bytes[i + 2]};
-    out += kAlphabet[(group >> 18) & 0x3F];
-    out += kAlphabet[(group >> 12) & 0x3F];
-    out += kAlphabet[(group >> 6) & 0x3F];
-    out += kAlphabet[group & 0x3F];
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t group = std::uint32_t{bytes[i]} << 16;
-    out += kAlphabet[(group >> 18) & 0x3F];
-    out += kAlphabet[(group >> 12) & 0x3F];
-    out += "==";
-  } else if (rest == 2) {
-    const std::uint32_t group =
-        (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
-    out += kAlphabet[(group >> 18) & 0x3F];
-    out += kAlphabet[(group >> 12) & 0x3F];
-    out += kAlphabet[(group >> 6) & 0x3F];
-    out += '=';
-  }
+  if (bytes.empty()) return {};
+  // EVP_EncodeBlock writes 4 characters per 3 bytes plus a NUL.
+  std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
+                                      static_cast<int>(bytes.size()));
+  out.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
   return out;
 }
 
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
+  // EVP_DecodeBlock is lenient (it skips leading/trailing whitespace and
+  // counts padding as data), so the strict shape is checked here first.
+  if (text.size() % 4 != 0 || text.size() > std::numeric_limits<int>::max() / 2) return std::nullopt;
+  if (text.empty()) return std::vector<std::uint8_t>{};
   std::size_t padding = 0;
-  if (!text.empty() && text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
-
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    const std::size_t data_chars = last ? 4 - padding : 4;
-    std::uint32_t group = 0;
-    for (std::size_t j = 0; j < 4; ++j) {
-      int value = 0;
-      if (j < data_chars) {
-        value = sextet(text[i + j]);
-        if (value < 0) return std::nullopt;  // also catches '=' in the middle
-      }
-      group = (group << 6) | static_cast<std::uint32_t>(value);
-    }
-    out.push_back(static_cast<std::uint8_t>(group >> 16));
-    if (data_chars > 2) out.push_back(static_cast<std::uint8_t>(group >> 8));
-    if (data_chars > 3) out.push_back(static_cast<std::uint8_t>(group));
+  if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
+  for (std::size_t i = 0; i + padding < text.size(); ++i) {
+    if (!in_alphabet(text[i])) return std::nullopt;  // also catches '=' in the middle
   }
+  std::vector<std::uint8_t> out(text.size() / 4 * 3);
+  const int decoded = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                      static_cast<int>(text.size()));
+  if (decoded < 0 || static_cast<std::size_t>(decoded) != out.size()) return std::nullopt;
+  out.resize(out.size() - padding);  // the padding decodes to zero bytes
   return out;
 }
 

@@ -2,14 +2,16 @@
 #include "core/handshake/handshake.hpp"
 #include "core/handshake/sha1.hpp"
 
+#include <string>
+
 namespace wsx::core {
 
 std::string compute_accept_key(std::string_view client_key) {
-  Sha1 hash;
-  hash.update(client_key);
-  hash.update(kWebSocketGuid);
-  const Sha1Digest digest = hash.finish();
-  return base64_encode(digest);
+  std::string input;
+  input.reserve(client_key.size() + kWebSocketGuid.size());
+  input.append(client_key);
+  input.append(kWebSocketGuid);
+  return base64_encode(sha1(input));
 }
 
 bool is_valid_client_key(std::string_view key) {

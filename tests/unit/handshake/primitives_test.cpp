@@ -1,4 +1,4 @@
-// Base64 (RFC 4648), SHA-1 (FIPS 180-4) and the Sec-WebSocket-Accept key
+// Base64 (RFC 4648), SHA-1 (FIPS 180-4), both from OpenSSL's libcrypto, and the Sec-WebSocket-Accept key
 // (RFC 6455 sections 1.3 and 4.2.2) against published test vectors.
 #include <gtest/gtest.h>
 
@@ -67,10 +67,7 @@ TEST(Sha1, Fips180Vectors) {
 }
 
 TEST(Sha1, MillionAs) {
-  Sha1 hash;
-  const std::string chunk(1000, 'a');
-  for (int i = 0; i < 1000; ++i) hash.update(chunk);
-  EXPECT_EQ(hex(hash.finish()), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+  EXPECT_EQ(hex(sha1(std::string(1000000, 'a'))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 }
 
 TEST(Sha1, PaddingBoundaries) {
@@ -86,10 +83,6 @@ TEST(Sha1, PaddingBoundaries) {
       {120, "f34c1488385346a55709ba056ddd08280dd4c6d6"}};
   for (const auto& [length, digest] : vectors) {
     EXPECT_EQ(hex(sha1(std::string(length, 'a'))), digest) << length;
-    // Fed one byte at a time, the result is the same.
-    Sha1 hash;
-    for (std::size_t i = 0; i < length; ++i) hash.update("a");
-    EXPECT_EQ(hex(hash.finish()), digest) << length;
   }
 }
 

@@ -1,0 +1,75 @@
+// One connection's TLS state (server side), driven by the Session with
+// memory BIOs: the session reads ciphertext from its socket into the
+// thread's buffer and feeds it here; plaintext comes back out of SSL_read
+// into the same buffer for the unchanged WebSocket input path. On output
+// the gathered plaintext segments are SSL_write()n into the outgoing memory
+// BIO, and all of its records leave in one send().
+//
+// Why memory BIOs rather than SSL over the fd: with a socket BIO every TLS
+// record is its own write() (a 1 MiB message = 64 system calls), and
+// OpenSSL would read on its own schedule, hiding the end-of-stream and
+// short-read facts that the edge-triggered poller relies on (session.cpp).
+// With memory BIOs the session keeps doing exactly one recv() per read and
+// one send() per flush, and decides when to wait for readiness.
+//
+// Memory: SSL_MODE_RELEASE_BUFFERS (tls_context.cpp) frees OpenSSL's record
+// buffers while idle. The outgoing side is a tiny custom BIO appending to
+// `out_`, sent from in place (no copy out of a memory BIO) and reused across
+// flushes; a buffer grown past kKeepOutput by a big message is freed once
+// it has drained.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "net/tls_context.hpp"
+
+namespace wsx::net {
+
+class TlsStream {
+ public:
+  explicit TlsStream(TlsContextPtr context);
+
+  enum class Status { ok, want_more, closed, failed };
+
+  // Ciphertext from the socket. Never fails (a memory BIO grows).
+  void feed(std::span<const std::uint8_t> ciphertext);
+  // Runs the TLS handshake on what was fed: ok once finished, want_more
+  // while it needs the peer's next flight, failed (see error()).
+  Status handshake();
+  [[nodiscard]] bool handshake_done() const noexcept;
+  // Plaintext into `out`: ok with `n` bytes, want_more when no whole record
+  // is buffered, closed on the peer's close_notify, failed otherwise.
+  Status read(std::span<std::uint8_t> out, std::size_t& n);
+  // Encrypts all of `plaintext` into the outgoing BIO (never partial).
+  bool write(std::span<const std::uint8_t> plaintext);
+  // Queues close_notify (RFC 8446 section 6.1) before our FIN.
+  void shutdown() noexcept;
+
+  // Records waiting to be sent, in order.
+  [[nodiscard]] std::span<const std::uint8_t> pending() noexcept;
+  // `n` bytes of pending() went out.
+  void consume(std::size_t n);
+  [[nodiscard]] std::size_t pending_size() const noexcept { return out_.size() - sent_; }
+
+  // The reason of the last failure (OpenSSL's error string).
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+
+ private:
+  Status fail(int result, const char* what);
+
+  TlsContextPtr context_;  // shared: a reload does not pull it away
+  UniqueSsl ssl_;
+  static constexpr std::size_t kKeepOutput = 64 * 1024;
+  friend struct OutputBio;
+  BIO* in_ = nullptr;  // memory BIO, owned by ssl_
+  std::vector<std::uint8_t> out_;  // records from SSL_write, in order
+  std::size_t sent_ = 0;           // bytes of out_ already sent
+  std::string error_;
+};
+
+}  // namespace wsx::net
