@@ -112,8 +112,7 @@ TEST_F(TlsContextTest, MissingOrBrokenFilesAreNamed) {
   TlsSettings bad_ca = settings("server", "server");
   bad_ca.ca = dir_ / "no-such-ca.pem";
   error = error_of(bad_ca);
-  EXPECT_EQ(error.rfind((dir_ / "no-such-ca.pem").string() + ": cannot load the CA bundle", 0),
-            0u)
+  EXPECT_EQ(error.rfind((dir_ / "no-such-ca.pem").string() + ": cannot load the CA bundle", 0), 0u)
       << error;
 }
 
