@@ -323,18 +323,20 @@ class Reader {
   void read_tls(const toml::table& table, Tls& tls) const {
     check_keys(table, "server.tls", kTlsKeys);
     tls.present = true;
-    for (const std::string_view key : {std::string_view("certificate"), std::string_view("private_key")}) {
+    for (const std::string_view key :
+         {std::string_view("certificate"), std::string_view("private_key")}) {
       if (table.get(key) == nullptr) {
         fail(table.source(), "server.tls: missing required key " + in_quotes(key) +
                                  "; give both certificate and private_key (PEM files), e.g. "
                                  "certificate = \"tls/server.pem\"");
       }
     }
-    tls.certificate = path_at(*table.get("certificate"), "server.tls.certificate",
-                              tls.certificate_where);
-    tls.private_key = path_at(*table.get("private_key"), "server.tls.private_key",
-                              tls.private_key_where);
-    if (const toml::node* node = table.get("ca")) tls.ca = path_at(*node, "server.tls.ca", tls.ca_where);
+    tls.certificate =
+        path_at(*table.get("certificate"), "server.tls.certificate", tls.certificate_where);
+    tls.private_key =
+        path_at(*table.get("private_key"), "server.tls.private_key", tls.private_key_where);
+    if (const toml::node* node = table.get("ca"))
+      tls.ca = path_at(*node, "server.tls.ca", tls.ca_where);
     if (const toml::node* node = table.get("verify_client")) {
       tls.verify_client = bool_at(*node, "server.tls.verify_client");
       if (tls.verify_client && tls.ca.empty()) {

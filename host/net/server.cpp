@@ -50,8 +50,7 @@ Server::Server(ServerOptions options, core::FactoryList factories, const Logger&
     : options_(std::move(options)), logger_(logger) {
   context_ = std::make_unique<net::ServerContext>(
       logger_, std::max<std::uint32_t>(options_.io_threads, 1), choose_tick(options_.limits),
-      make_settings(std::move(factories), options_.limits, options_.subprotocols,
-                    options_.tls));
+      make_settings(std::move(factories), options_.limits, options_.subprotocols, options_.tls));
   acceptor_ = std::make_unique<net::Acceptor>(*context_);
   // Thread 0 finishes last (ServerContext::maybe_finish): only then may it
   // stop accepting for good and stop watching signals.

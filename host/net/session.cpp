@@ -215,8 +215,8 @@ bool Session::drain_tls() {
 void Session::fail_tls(std::string_view reason) {
   // A client's problem (plain HTTP or garbage on the TLS port, a refused
   // certificate): counted at info, never a server error.
-  server_.logger().write_lazy(LogLevel::info,
-                              [&] { return "tls error peer=" + peer_text() + ": " + std::string(reason); });
+  server_.logger().write_lazy(
+      LogLevel::info, [&] { return "tls error peer=" + peer_text() + ": " + std::string(reason); });
   if (carries_frames(phase_)) record_close(core::close_code::abnormal_closure, reason);
   close_socket();
   maybe_reap();

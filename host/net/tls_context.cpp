@@ -75,8 +75,8 @@ TlsContext make_tls_context(const TlsSettings& settings) {
   SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
   // No renegotiation (its attacks, RFC 5746; TLS 1.3 dropped it), no
   // compression (CRIME), the server's cipher order wins.
-  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
-                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   // An idle connection gives its 2 x 16 KiB record buffers back.
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {

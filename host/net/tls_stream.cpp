@@ -93,8 +93,8 @@ TlsStream::Status TlsStream::fail(int result, const char* what) {
   }
   error_ = what;
   error_ += ": ";
-  error_ += take_openssl_error(code == SSL_ERROR_SYSCALL ? "unexpected end of stream"
-                                                         : "unknown error");
+  error_ +=
+      take_openssl_error(code == SSL_ERROR_SYSCALL ? "unexpected end of stream" : "unknown error");
   if (code == SSL_ERROR_SSL && SSL_get_verify_result(ssl_.get()) != X509_V_OK) {
     error_ += " (";
     error_ += X509_verify_cert_error_string(SSL_get_verify_result(ssl_.get()));
@@ -144,7 +144,7 @@ void TlsStream::consume(std::size_t n) {
   sent_ += n;
   if (sent_ < out_.size()) return;
   sent_ = 0;
-  out_.clear();  // keeps the capacity for the next flush...
+  out_.clear();                                  // keeps the capacity for the next flush...
   if (out_.capacity() > kKeepOutput) out_ = {};  // ...unless a big message grew it
 }
 

@@ -66,7 +66,7 @@ class TlsStream {
   UniqueSsl ssl_;
   static constexpr std::size_t kKeepOutput = 64 * 1024;
   friend struct OutputBio;
-  BIO* in_ = nullptr;  // memory BIO, owned by ssl_
+  BIO* in_ = nullptr;              // memory BIO, owned by ssl_
   std::vector<std::uint8_t> out_;  // records from SSL_write, in order
   std::size_t sent_ = 0;           // bytes of out_ already sent
   std::string error_;

@@ -28,7 +28,8 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   // EVP_DecodeBlock is lenient (it skips leading/trailing whitespace and
   // counts padding as data), so the strict shape is checked here first.
-  if (text.size() % 4 != 0 || text.size() > std::numeric_limits<int>::max() / 2) return std::nullopt;
+  if (text.size() % 4 != 0 || text.size() > std::numeric_limits<int>::max() / 2)
+    return std::nullopt;
   if (text.empty()) return std::vector<std::uint8_t>{};
   std::size_t padding = 0;
   if (text.back() == '=') padding = text[text.size() - 2] == '=' ? 2 : 1;
@@ -36,8 +37,9 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
     if (!in_alphabet(text[i])) return std::nullopt;  // also catches '=' in the middle
   }
   std::vector<std::uint8_t> out(text.size() / 4 * 3);
-  const int decoded = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                      static_cast<int>(text.size()));
+  const int decoded =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                      static_cast<int>(text.size()));
   if (decoded < 0 || static_cast<std::size_t>(decoded) != out.size()) return std::nullopt;
   out.resize(out.size() - padding);  // the padding decodes to zero bytes
   return out;

@@ -63,13 +63,15 @@ TEST(TlsConfigTest, ErrorsArePositioned) {
   EXPECT_EQ(error_of("[server.tls]\ncertificate = \"c.pem\"\n"),
             "conf/wsx.toml:1:1: server.tls: missing required key \"private_key\"; give both "
             "certificate and private_key (PEM files), e.g. certificate = \"tls/server.pem\"");
-  EXPECT_NE(error_of("[server.tls]\ncertificate = \"c\"\nprivate_key = \"k\"\nmin_version = \"1.1\"\n")
-                .find("conf/wsx.toml:4:15: server.tls.min_version: \"1.1\" is not a supported TLS "
-                      "version; use \"1.2\" or \"1.3\""),
-            std::string::npos);
-  EXPECT_NE(error_of("[server.tls]\ncertificate = \"c\"\nprivate_key = \"k\"\nverify_client = true\n")
-                .find("conf/wsx.toml:4:17: server.tls.verify_client: true needs server.tls.ca"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[server.tls]\ncertificate = \"c\"\nprivate_key = \"k\"\nmin_version = \"1.1\"\n")
+          .find("conf/wsx.toml:4:15: server.tls.min_version: \"1.1\" is not a supported TLS "
+                "version; use \"1.2\" or \"1.3\""),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("[server.tls]\ncertificate = \"c\"\nprivate_key = \"k\"\nverify_client = true\n")
+          .find("conf/wsx.toml:4:17: server.tls.verify_client: true needs server.tls.ca"),
+      std::string::npos);
   EXPECT_NE(error_of("[server.tls]\ncertificate = \"\"\nprivate_key = \"k\"\n")
                 .find("conf/wsx.toml:2:15: server.tls.certificate: must not be empty"),
             std::string::npos);

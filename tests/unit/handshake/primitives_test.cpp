@@ -1,5 +1,5 @@
-// Base64 (RFC 4648), SHA-1 (FIPS 180-4), both from OpenSSL's libcrypto, and the Sec-WebSocket-Accept key
-// (RFC 6455 sections 1.3 and 4.2.2) against published test vectors.
+// Base64 (RFC 4648), SHA-1 (FIPS 180-4), both from OpenSSL's libcrypto, and the
+// Sec-WebSocket-Accept key (RFC 6455 sections 1.3 and 4.2.2) against published test vectors.
 #include <gtest/gtest.h>
 
 #include <array>
