@@ -49,13 +49,15 @@ bool PerMessageDeflate::should_compress(const wsx_frame& first_frame) {
   // size is known (a single frame) is not worth it; a fragmented one is
   // compressed, since its size is not known yet.
   if (first_frame.fin != 0 && first_frame.payload.size < plugin_.config().min_size) return false;
-  // Without context takeover the compressor lives only while a message is
-  // being sent, so its memory is taken from the budget per message; when
-  // the budget is spent the message simply goes out uncompressed.
-  if (settings_.outgoing.no_context_takeover) {
-    message_reservation_ = BudgetReservation(
+  // Without context takeover the connection's reservation leaves the
+  // compressor out; its memory is taken from the budget when the first
+  // compressed message needs it and kept with the stream (which is reset,
+  // not freed, between messages). While the budget is spent, messages
+  // simply go out uncompressed (§6: compression is chosen per message).
+  if (settings_.outgoing.no_context_takeover && !compressor_reservation_.held()) {
+    compressor_reservation_ = BudgetReservation(
         plugin_.budget(), Deflater::memory_bound(deflater_settings(settings_, plugin_.config())));
-    return message_reservation_.held();
+    return compressor_reservation_.held();
   }
   return true;
 }
@@ -88,7 +90,6 @@ wsx_status PerMessageDeflate::encode(const wsx_frame& in, wsx_frame_out& out, ws
   out.rsv = first_frame ? static_cast<std::uint8_t>(out.rsv | WSX_RSV1) : without_rsv1(out.rsv);
   if (in.fin != 0) {
     deflater_.end_message();
-    message_reservation_.reset();
     outgoing_ = Outgoing::between_messages;
   }
   return WSX_OK;
