@@ -45,6 +45,7 @@ class ConfigBuilder {
     if (key == "compress_level") return integer(param, 0, 9, config_.compress_level);
     if (key == "mem_level") return integer(param, 1, 9, config_.mem_level);
     if (key == "min_size") return size(param);
+    if (key == "skip_incompressible") return boolean(param, config_.skip_incompressible);
     if (key == "max_memory") return memory(param);
     // The host rejects undeclared keys before create(); a host that does not
     // still gets a clear answer.

@@ -98,7 +98,8 @@ void Inflater::close() noexcept {
 
 void Inflater::end_message() noexcept {
   if (settings_.no_context_takeover) {
-    close();
+    // RFC 7692 §7.1.1.2: the next message refers to nothing before it.
+    if (open_ && inflateReset(&stream_) != Z_OK) close();
     at_block_boundary_ = true;
   }
 }

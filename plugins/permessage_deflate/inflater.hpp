@@ -39,8 +39,9 @@ class Inflater {
   [[nodiscard]] std::optional<CodecError> decompress(wsx_bytes payload, bool final_frame,
                                                      std::uint64_t max_output, HostBuffer& out);
 
-  // Call after a message's final frame; frees the stream when the peer does
-  // not take over context, so an idle connection holds no decompressor.
+  // Call after a message's final frame. When the peer does not take over
+  // context the stream forgets the window (inflateReset) but keeps its
+  // memory, instead of freeing and faulting it back in every message.
   void end_message() noexcept;
 
   // zlib bytes this stream holds now.

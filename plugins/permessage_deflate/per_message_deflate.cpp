@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "incompressible.hpp"
 #include "plugin.hpp"
 
 namespace wsx::pmd {
@@ -49,13 +50,27 @@ bool PerMessageDeflate::should_compress(const wsx_frame& first_frame) {
   // size is known (a single frame) is not worth it; a fragmented one is
   // compressed, since its size is not known yet.
   if (first_frame.fin != 0 && first_frame.payload.size < plugin_.config().min_size) return false;
-  // Without context takeover the compressor lives only while a message is
-  // being sent, so its memory is taken from the budget per message; when
-  // the budget is spent the message simply goes out uncompressed.
-  if (settings_.outgoing.no_context_takeover) {
-    message_reservation_ = BudgetReservation(
+  // Noise (random or already compressed data) would not shrink: send it as
+  // it is, decided from a sample of the first frame BEFORE deflate sees any
+  // of it. That order is what keeps context takeover correct: a message
+  // sent uncompressed never enters the peer's LZ77 window (it is not
+  // inflated), so it must never enter our compressor's history either.
+  // Bailing out after feeding deflate would leave bytes in our window that
+  // the peer does not have, and later back-references into them would
+  // decode to garbage; it would need a deflateReset, i.e. losing the
+  // context, and is only safe without context takeover.
+  if (plugin_.config().skip_incompressible && looks_incompressible(first_frame.payload)) {
+    return false;
+  }
+  // Without context takeover the connection's reservation leaves the
+  // compressor out; its memory is taken from the budget when the first
+  // compressed message needs it and kept with the stream (which is reset,
+  // not freed, between messages). While the budget is spent, messages
+  // simply go out uncompressed (§6: compression is chosen per message).
+  if (settings_.outgoing.no_context_takeover && !compressor_reservation_.held()) {
+    compressor_reservation_ = BudgetReservation(
         plugin_.budget(), Deflater::memory_bound(deflater_settings(settings_, plugin_.config())));
-    return message_reservation_.held();
+    return compressor_reservation_.held();
   }
   return true;
 }
@@ -88,7 +103,6 @@ wsx_status PerMessageDeflate::encode(const wsx_frame& in, wsx_frame_out& out, ws
   out.rsv = first_frame ? static_cast<std::uint8_t>(out.rsv | WSX_RSV1) : without_rsv1(out.rsv);
   if (in.fin != 0) {
     deflater_.end_message();
-    message_reservation_.reset();
     outgoing_ = Outgoing::between_messages;
   }
   return WSX_OK;

@@ -38,10 +38,10 @@ class PerMessageDeflate {
   [[nodiscard]] std::size_t zlib_bytes_held() const noexcept {
     return deflater_.bytes_held() + inflater_.bytes_held();
   }
-  // Budget bytes held for the whole connection, and for the message being
-  // compressed without context takeover.
+  // Budget bytes held for the whole connection, and for a compressor
+  // without context takeover once it was first used.
   [[nodiscard]] std::uint64_t reserved_bytes() const noexcept {
-    return reservation_.bytes() + message_reservation_.bytes();
+    return reservation_.bytes() + compressor_reservation_.bytes();
   }
 
  private:
@@ -52,7 +52,7 @@ class PerMessageDeflate {
   Plugin& plugin_;
   ConnectionSettings settings_;
   BudgetReservation reservation_;
-  BudgetReservation message_reservation_;
+  BudgetReservation compressor_reservation_;
   Deflater deflater_;
   Inflater inflater_;
   Outgoing outgoing_ = Outgoing::between_messages;

@@ -19,6 +19,8 @@
 // byte-for-byte zlib's before anything is timed.
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstring>
 #include <ctime>
@@ -43,16 +45,17 @@ bool takeover(const benchmark::State& state) {
   return state.range(0) != 0;
 }
 
-DeflateSettings reference_settings(bool context_takeover) {
+DeflateSettings reference_settings(bool context_takeover, int mem_level = 5) {
   DeflateSettings settings;  // the plugin's defaults: level 3, window 15, memLevel 5
   settings.no_context_takeover = !context_takeover;
+  settings.mem_level = mem_level;
   return settings;
 }
 
 // [plugin.params] that give the plugin exactly the reference's settings
 // (its own defaults use a 10-bit window and memLevel 2 for memory's sake).
-std::vector<config::PluginParam> plugin_params(bool context_takeover) {
-  const DeflateSettings reference = reference_settings(context_takeover);
+std::vector<config::PluginParam> plugin_params(bool context_takeover, int mem_level = 5) {
+  const DeflateSettings reference = reference_settings(context_takeover, mem_level);
   auto integer = [](const char* name, int value) {
     return config::PluginParam{name, config::PluginParamValue{std::int64_t{value}}, {}};
   };
@@ -65,8 +68,8 @@ std::vector<config::PluginParam> plugin_params(bool context_takeover) {
 // The chain of a server that accepted the client's plain offer (with the
 // no-context-takeover parameter when asked for).
 struct DeflateChain {
-  explicit DeflateChain(bool context_takeover, std::string_view offer_params)
-      : fixture(permessage_deflate_plugin_path(), plugin_params(context_takeover)),
+  explicit DeflateChain(bool context_takeover, std::string_view offer_params, int mem_level = 5)
+      : fixture(permessage_deflate_plugin_path(), plugin_params(context_takeover, mem_level)),
         chain(negotiate_chain(fixture.server_factories(),
                               "permessage-deflate" + std::string(offer_params))) {
     if (chain.size() != 1) throw std::runtime_error("permessage-deflate was not negotiated");
@@ -206,6 +209,91 @@ void BM_DeflateEncodePlugin(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_DeflateEncodePlugin)->Arg(1)->Arg(0);
+
+// --- no context takeover: the stream's memory between messages ----------------
+
+// Minor page faults of this process so far (getrusage ru_minflt).
+std::int64_t minor_faults() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_minflt;
+}
+
+// Issue 13, defect 1(a): server_no_context_takeover with a 15-bit window and
+// memLevel 8 (Arg 1 = memLevel). Every message starts from an empty window
+// (RFC 7692 §7.1.1.1); what this measures is the cost of getting there:
+// freeing the 268 KB stream and faulting it back in, or deflateReset. The
+// counter faults_per_msg is ru_minflt per message over the timed loop.
+void BM_DeflateNoTakeoverEncode(benchmark::State& state) {
+  try {
+    const int mem_level = static_cast<int>(state.range(1));
+    const TextCorpus corpus = make_corpus(TextKind::mixed, corpus_messages);
+    DeflateChain plugin(false, "; server_no_context_takeover", mem_level);
+    RawDeflater reference(reference_settings(false, mem_level));
+    for (const std::string& text : corpus.messages) {  // checked warm-up pass
+      const auto message = as_bytes(text);
+      core::FrameView frame{WSX_OPCODE_TEXT, true, 0, message};
+      const auto expected = reference.compress(message);
+      if (plugin.chain.encode(frame) || frame.rsv != WSX_RSV1 ||
+          !std::equal(frame.payload.begin(), frame.payload.end(), expected.begin(), expected.end()))
+        throw std::runtime_error("the plugin's output differs from zlib's (no takeover)");
+    }
+    std::size_t next = 0;
+    const std::int64_t faults_before = minor_faults();
+    for (auto _ : state) {
+      core::FrameView frame{WSX_OPCODE_TEXT, true, 0, as_bytes(corpus.messages[next])};
+      next = next + 1 == corpus.messages.size() ? 0 : next + 1;
+      if (plugin.chain.encode(frame)) {
+        state.SkipWithError("encode failed");
+        break;
+      }
+      benchmark::DoNotOptimize(frame);
+    }
+    const auto count = static_cast<double>(state.iterations());
+    state.counters["faults_per_msg"] =
+        count == 0 ? 0 : static_cast<double>(minor_faults() - faults_before) / count;
+    state.SetLabel("plugin, server_no_context_takeover, window 15, level 3");
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+BENCHMARK(BM_DeflateNoTakeoverEncode)->ArgNames({"", "memLevel"})->Args({0, 8})->Args({0, 5});
+
+// The same for what we receive with client_no_context_takeover (inflateReset
+// instead of a new 32 KiB window per message).
+void BM_DeflateNoTakeoverDecode(benchmark::State& state) {
+  try {
+    const TextCorpus corpus = make_corpus(TextKind::mixed, corpus_messages);
+    const std::vector<Bytes> compressed = compressed_corpus(corpus, false);
+    DeflateChain plugin(false, "; client_no_context_takeover");
+    for (std::size_t i = 0; i < compressed.size(); ++i) {
+      core::FrameView frame{WSX_OPCODE_TEXT, true, WSX_RSV1, compressed[i]};
+      const std::string& original = corpus.messages[i];
+      if (plugin.chain.decode(frame, max_payload) ||
+          !std::equal(frame.payload.begin(), frame.payload.end(), original.begin(), original.end(),
+                      [](std::uint8_t a, char b) { return a == static_cast<std::uint8_t>(b); }))
+        throw std::runtime_error("the plugin did not decode zlib's output back to the message");
+    }
+    std::size_t next = 0;
+    const std::int64_t faults_before = minor_faults();
+    for (auto _ : state) {
+      core::FrameView frame{WSX_OPCODE_TEXT, true, WSX_RSV1, compressed[next]};
+      next = next + 1 == compressed.size() ? 0 : next + 1;
+      if (plugin.chain.decode(frame, max_payload)) {
+        state.SkipWithError("decode failed");
+        break;
+      }
+      benchmark::DoNotOptimize(frame);
+    }
+    const auto count = static_cast<double>(state.iterations());
+    state.counters["faults_per_msg"] =
+        count == 0 ? 0 : static_cast<double>(minor_faults() - faults_before) / count;
+    state.SetLabel("plugin, client_no_context_takeover, window 15");
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+BENCHMARK(BM_DeflateNoTakeoverDecode);
 
 // --- decode -------------------------------------------------------------------
 

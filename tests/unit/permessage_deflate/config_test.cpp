@@ -27,6 +27,7 @@ TEST(Config, DefaultsWhenTheTableIsEmpty) {
   EXPECT_EQ(config.compress_level, 3);
   EXPECT_EQ(config.mem_level, 2);
   EXPECT_EQ(config.min_size, 64u);
+  EXPECT_TRUE(config.skip_incompressible);
   EXPECT_EQ(config.max_memory, 0u);
 }
 
@@ -38,6 +39,7 @@ TEST(Config, EveryParameterIsApplied) {
                      {"compress_level", std::int64_t{9}},
                      {"mem_level", std::int64_t{1}},
                      {"min_size", std::int64_t{0}},
+                     {"skip_incompressible", false},
                      {"max_memory", std::string("16 MiB")}});
   const DeflateConfig& config = plugin.plugin().config();
   EXPECT_EQ(config.server_max_window_bits, 10);
@@ -47,6 +49,7 @@ TEST(Config, EveryParameterIsApplied) {
   EXPECT_EQ(config.compress_level, 9);
   EXPECT_EQ(config.mem_level, 1);
   EXPECT_EQ(config.min_size, 0u);
+  EXPECT_FALSE(config.skip_incompressible);
   EXPECT_EQ(config.max_memory, 16u << 20);
 }
 
@@ -164,7 +167,7 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
         reinterpret_cast<const void*>(def.destroy_extension)}) {
     EXPECT_NE(function, nullptr);
   }
-  ASSERT_EQ(descriptor->param_count, 11u);
+  ASSERT_EQ(descriptor->param_count, 12u);
   const std::vector<std::pair<std::string, int>> expected{
       {"server_max_window_bits", WSX_PARAM_INTEGER},
       {"client_max_window_bits", WSX_PARAM_INTEGER},
@@ -176,6 +179,7 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
       {"compress_level", WSX_PARAM_INTEGER},
       {"mem_level", WSX_PARAM_INTEGER},
       {"min_size", WSX_PARAM_INTEGER},
+      {"skip_incompressible", WSX_PARAM_BOOLEAN},
       {"max_memory", WSX_PARAM_STRING}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(descriptor->params[i].name, expected[i].first);

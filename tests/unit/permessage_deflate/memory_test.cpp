@@ -101,12 +101,15 @@ TEST(Memory, IdleConnectionAfterOneMessageEachWay) {
   EXPECT_LE(takeover_15.server_bytes, takeover_15.server_reserved);
   EXPECT_GE(takeover_15.server_bytes + 4096, takeover_15.server_reserved);
   EXPECT_GT(takeover_15.server_bytes, Deflater::memory_bound({15, false, 3, 5}));
-  // Compressor dropped after each message: the decompressor only.
-  EXPECT_GT(dropping.server_bytes, 0u);
-  EXPECT_LE(dropping.server_bytes, Inflater::memory_bound({11, false}));
-  // No context takeover: nothing is kept between messages.
-  EXPECT_EQ(no_takeover.server_bytes, 0u);
-  EXPECT_EQ(no_takeover.client_bytes, 0u);
+  // Context dropped after each message: the compressor is reset, not
+  // freed (issue 13, 1(a)), so the same streams as the defaults, and the
+  // compressor's reservation taken when it was first used.
+  EXPECT_EQ(dropping.server_bytes, defaults.server_bytes);
+  EXPECT_EQ(dropping.server_reserved, defaults.server_reserved);
+  // No context takeover either way: both streams are kept and reset.
+  EXPECT_GT(no_takeover.server_bytes, Deflater::memory_bound({10, true, 3, 2}) / 2);
+  EXPECT_LE(no_takeover.server_bytes, no_takeover.server_reserved);
+  EXPECT_GT(no_takeover.client_bytes, 0u);
 
   std::cout << "[ idle     ] zlib bytes held by an idle server connection after one message "
                "each way:\n"
@@ -159,7 +162,7 @@ TEST(Memory, BudgetDeclinesTheConnectionThatWouldNotFit) {
   open.clear();
 }
 
-TEST(Memory, WithoutContextTakeoverTheCompressorIsBudgetedPerMessage) {
+TEST(Memory, WithoutContextTakeoverTheCompressorIsBudgetedWhenFirstUsed) {
   TestPlugin probe;
   const std::uint64_t inflate = Inflater::memory_bound({15, false});
   const std::uint64_t deflate = Deflater::memory_bound({15, true, 3, 5});
@@ -182,11 +185,19 @@ TEST(Memory, WithoutContextTakeoverTheCompressorIsBudgetedPerMessage) {
   const Result plain = encode(*b.extension, text_frame(message));
   EXPECT_EQ(plain.status, WSX_UNCHANGED);
   EXPECT_EQ(plain.frame.rsv, 0);
-  // A finishes and frees its compressor; B compresses again.
+  // A finishes its message and keeps its (reset) compressor and its share
+  // of the budget: B still goes out uncompressed, A compresses again.
   EXPECT_EQ(encode(*a.extension, {WSX_OPCODE_CONTINUATION, true, 0, message}).status, WSX_OK);
-  EXPECT_EQ(a.extension->get().zlib_bytes_held(), 0u);
-  EXPECT_EQ(plugin.plugin().budget().reserved(), 2 * inflate);
+  EXPECT_GT(a.extension->get().zlib_bytes_held(), deflate / 2);
+  EXPECT_EQ(plugin.plugin().budget().reserved(), 2 * inflate + deflate);
+  EXPECT_EQ(encode(*b.extension, text_frame(message)).frame.rsv, 0);
+  EXPECT_EQ(encode(*a.extension, text_frame(message)).frame.rsv, WSX_RSV1);
+  EXPECT_EQ(plugin.plugin().budget().reserved(), 2 * inflate + deflate);
+  // A closes: its compressor's share comes back and B compresses.
+  a.extension.reset();
+  EXPECT_EQ(plugin.plugin().budget().reserved(), inflate);
   EXPECT_EQ(encode(*b.extension, text_frame(message)).frame.rsv, WSX_RSV1);
+  EXPECT_EQ(plugin.plugin().budget().reserved(), inflate + deflate);
 }
 
 TEST(Memory, ClientDoesNotOfferWhatItCouldNotAccept) {
