@@ -199,7 +199,11 @@ class Client:
             capture_output=True,
             timeout=RUN_TIMEOUT,
         )
-        return result.returncode, result.stdout, result.stderr.decode(errors="replace")
+        err = result.stderr.decode(errors="replace")
+        # A sanitizer build (ctest --preset sanitize) reports through stderr;
+        # an expected exit 1 must not hide it.
+        check("Sanitizer" not in err, f"sanitizer report:\n{err}")
+        return result.returncode, result.stdout, err
 
 
 def lines_payload():
