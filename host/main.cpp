@@ -19,7 +19,9 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "app/crash_report.hpp"
 #include "app/run_host.hpp"
 #include "app/server_options_from_config.hpp"
 #include "config/config.hpp"
@@ -236,9 +238,9 @@ wsx::config::Config load_config(const Options& options) {
 
 // The network layer's entry point (host/app/run_host.hpp): serve until
 // SIGINT/SIGTERM, reload on SIGHUP.
-int run_server(const wsx::config::Config& config, wsx::loader::PluginSet& plugins,
-               wsx::Logger& logger) {
-  return wsx::app::run_host(config, plugins, logger);
+int run_server(const Options& options, const wsx::config::Config& config,
+               wsx::loader::PluginSet plugins, wsx::Logger& logger) {
+  return wsx::app::run_host(config, std::move(plugins), logger, options.listen);
 }
 
 int check_plugin(const Options& options, const wsx::Logger& logger) {
@@ -267,6 +269,8 @@ int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet
 }
 
 int run(const Options& options, wsx::Logger& logger) {
+  // Plugins run in this process: if one crashes, name it before dying.
+  wsx::app::install_crash_report();
   // Inspection commands print their result on stdout; unless asked, keep
   // stderr to warnings so the result stands out.
   const bool inspecting = options.action != Action::run;
@@ -283,7 +287,7 @@ int run(const Options& options, wsx::Logger& logger) {
     case Action::list_plugins:
       return list_plugins(config, plugins);
     default:
-      return run_server(config, plugins, logger);
+      return run_server(options, config, std::move(plugins), logger);
   }
 }
 

@@ -61,7 +61,10 @@ class LoadedPlugin {
  private:
   LoadedPlugin(const Logger& logger, const std::filesystem::path& file);
 
+  // Maps the library at manifest_.file, making sure what is mapped is the
+  // file the path names now (a replaced build is loaded anew).
   void open_library(const std::string& who);
+  void open_library_at(const std::filesystem::path& spelling, const std::string& who);
   const wsx_plugin_descriptor* negotiate(const std::string& who);
   void create(const PluginLoadRequest& request, const std::string& label, const std::string& who);
 

@@ -34,6 +34,7 @@ core::FactoryList make_factories(const std::shared_ptr<const LoadedPlugin>& plug
     auto factory = std::make_shared<core::ExtensionFactory>();
     factory->token = def.token;
     factory->plugin_name = plugin->manifest().name;
+    factory->plugin_version = plugin->manifest().version;
     factory->rsv_bits = def.rsv_bits;
     factory->def = def;
     factory->plugin = plugin->instance();

@@ -66,6 +66,7 @@ void Session::enter(SessionEvent event) noexcept {
 
 void Session::on_socket_events(std::uint32_t events) {
   if (phase_ == SessionPhase::closed) return;
+  const core::PeerScope crash_report_peer(peer_.data(), peer_.size());
   // The peer's FIN (or an error) is already in: a short read no longer
   // means the socket is empty, since the end of stream raises no edge of
   // its own once it arrived with the last bytes. Read on until it shows.

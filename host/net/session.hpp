@@ -35,6 +35,7 @@
 
 #include "core/connection/connection.hpp"
 #include "core/connection/connection_handler.hpp"
+#include "core/extensions/plugin_call_site.hpp"
 #include "net/connection_handle.hpp"
 #include "net/native_socket.hpp"
 #include "net/server_handlers.hpp"
@@ -42,8 +43,8 @@
 #include "net/session_timeout_policy.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
-#include "net/upstream_link.hpp"
 #include "net/tls_stream.hpp"
+#include "net/upstream_link.hpp"
 
 namespace wsx::net {
 

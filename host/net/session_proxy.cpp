@@ -95,6 +95,7 @@ void Session::upstream_failed(UpstreamFailure failure, unsigned status, std::str
 
 void Session::upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
   if (!is_open()) return;
+  const core::PeerScope crash_report_peer(peer_.data(), peer_.size());
   const bool queued = opcode == WSX_OPCODE_TEXT ? connection_->send_text(payload)
                                                 : connection_->send_binary(payload);
   shrunk_ = false;

@@ -6,6 +6,8 @@
 # builds wsx_test_<suffix>.so. wsx_test_pass (pass_plugin.c) is the good one.
 set(WSX_TEST_PLUGIN_VARIANTS
   "valid\;VARIANT_NONE"
+  "version_two\;VARIANT_VERSION_TWO"
+  "crash_decode\;VARIANT_CRASH_DECODE"
   "no_entry\;VARIANT_NO_ENTRY"
   "refuse_abi\;VARIANT_REFUSE_ABI"
   "abi_v2\;VARIANT_ABI_VERSION_2"

@@ -29,6 +29,10 @@
 
 #if defined(VARIANT_NULL_VERSION)
 #define VERSION NULL
+#elif defined(VARIANT_VERSION_TWO)
+/* A second build of the valid plugin, as a new release would be: the
+ * reload tests move it over the first one's file. */
+#define VERSION "0.0.2"
 #else
 #define VERSION "0.0.1"
 #endif
@@ -106,6 +110,11 @@ MAYBE_UNUSED static wsx_status pass_encode(void* extension, const wsx_frame* in,
 
 static wsx_status pass_decode(void* extension, const wsx_frame* in, wsx_frame_out* out,
                               uint64_t max_payload_size, wsx_error* error) {
+#if defined(VARIANT_CRASH_DECODE)
+  /* The defect a crash report must name: a NULL dereference in decode. */
+  volatile int* nowhere = NULL;
+  *nowhere = 1;
+#endif
   (void)extension;
   (void)in;
   (void)out;

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/extensions/plugin_call_site.hpp"
 #include "core/framing/frame.hpp"
 
 namespace wsx::core {
@@ -18,8 +19,10 @@ Extension::~Extension() {
   // ABI: destroy_extension is called once per extension, when its connection
   // ends; the factory (and so the library) is still alive here because we
   // hold it.
-  if (instance_ != nullptr && factory_ && factory_->def.destroy_extension != nullptr)
+  if (instance_ != nullptr && factory_ && factory_->def.destroy_extension != nullptr) {
+    const PluginCallScope call(*factory_, "destroy_extension");
     factory_->def.destroy_extension(instance_);
+  }
 }
 
 Extension::Extension(Extension&& other) noexcept
@@ -90,6 +93,8 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
   wsx_frame_out out{sizeof(wsx_frame_out), frame.opcode, fin, frame.rsv, scratch.handle()};
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
 
+  const PluginCallScope call(extension.factory(),
+                             direction == Direction::encode ? "encode" : "decode");
   const wsx_status status =
       direction == Direction::encode
           ? encode_fn(extension.instance(), &in, &out, &error)

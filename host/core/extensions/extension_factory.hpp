@@ -18,6 +18,8 @@ struct ExtensionFactory {
   std::string token;
   // The plugin's name, for the negotiation trace and logs.
   std::string plugin_name;
+  // The plugin's version string, for crash reports.
+  std::string plugin_version;
   // RSV bits (WSX_RSV*) the extension's frames may carry.
   std::uint8_t rsv_bits = 0;
   // The definition, normalised: copied with min(struct_size) into a zeroed

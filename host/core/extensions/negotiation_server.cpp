@@ -5,6 +5,7 @@
 #include "core/extensions/extensions_header.hpp"
 #include "core/extensions/negotiation.hpp"
 #include "core/extensions/negotiation_support.hpp"
+#include "core/extensions/plugin_call_site.hpp"
 
 namespace wsx::core {
 
@@ -116,6 +117,7 @@ class ServerNegotiator {
 
     // Kept as an integer straight away: a C plugin may return a value outside
     // the enum, which a C++ wsx_status variable could not hold.
+    const PluginCallScope call(*factory, "server_negotiate");
     const int status = static_cast<int>(
         factory->def.server_negotiate(factory->plugin, &c_offer, &instance, &error));
     switch (status) {
