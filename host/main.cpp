@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include "app/crash_report.hpp"
 #include "app/run_host.hpp"
@@ -254,6 +255,13 @@ int check_plugin(const Options& options, const wsx::Logger& logger) {
   return kExitOk;
 }
 
+// A [plugin.params] value as it would be written in TOML.
+std::string toml_text(const wsx::config::PluginParamValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return "\"" + *text + "\"";
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  return std::get<bool>(value) ? "true" : "false";
+}
+
 int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet& plugins) {
   std::size_t loaded = 0;
   if (config.plugins.empty()) std::cout << "no [[plugin]] entries in " << config.file << "\n";
@@ -264,6 +272,15 @@ int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet
       continue;
     }
     std::cout << wsx::loader::format_manifest(plugins.manifests().at(loaded++));
+    // What this config gives the plugin, beside what it declares: the values
+    // an operator wants to check; undeclared ones use the plugin's defaults.
+    if (entry.params.empty()) {
+      std::cout << "  configured: nothing ([plugin.params] empty: the plugin's defaults)\n";
+    }
+    for (const auto& param : entry.params) {
+      std::cout << "  configured: " << param.key << " = " << toml_text(param.value) << " ("
+                << param.where.to_string() << ")\n";
+    }
   }
   return kExitOk;
 }

@@ -171,6 +171,12 @@ const wsx_plugin_descriptor* LoadedPlugin::negotiate(const std::string& who) {
                       host_range + ", the plugin says " + plugin_message(message) +
                       "; rebuild the plugin against this host's wsx SDK (wsx/extension.h)");
   }
+  if (chosen == 0) {
+    throw PluginError(who +
+                      ": chose ABI version 0, which does not exist (versions start at 1); "
+                      "the entry function must store the version it implements in "
+                      "*chosen_abi before returning WSX_OK (WSX_EXPORT_PLUGIN does)");
+  }
   if (chosen < kHostAbiMin || chosen > kHostAbiMax) {
     throw PluginError(who + ": chose ABI version " + std::to_string(chosen) +
                       ", outside the host's range " + host_range +

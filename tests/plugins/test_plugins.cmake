@@ -11,6 +11,7 @@ set(WSX_TEST_PLUGIN_VARIANTS
   "no_entry\;VARIANT_NO_ENTRY"
   "refuse_abi\;VARIANT_REFUSE_ABI"
   "abi_v2\;VARIANT_ABI_VERSION_2"
+  "abi_v0\;VARIANT_ABI_VERSION_0"
   "small_descriptor\;VARIANT_SMALL_DESCRIPTOR"
   "empty_name\;VARIANT_EMPTY_NAME"
   "null_version\;VARIANT_NULL_VERSION"

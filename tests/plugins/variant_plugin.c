@@ -55,6 +55,8 @@
 
 #if defined(VARIANT_ABI_VERSION_2)
 #define CHOSEN_ABI 2u
+#elif defined(VARIANT_ABI_VERSION_0)
+#define CHOSEN_ABI 0u /* an entry function that forgot to choose */
 #else
 #define CHOSEN_ABI WSX_ABI_VERSION_1
 #endif

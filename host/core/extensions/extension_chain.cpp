@@ -1,6 +1,7 @@
 #include "core/extensions/extension_chain.hpp"
 
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -109,7 +110,13 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
   if (status_value == WSX_FAIL) {
     const std::string_view text =
         message.empty() ? std::string_view{"extension failed"} : message.text();
-    return make_error(extension_close_code(error.close_code), extension, text);
+    const std::uint16_t code = extension_close_code(error.close_code);
+    if (code == error.close_code) return make_error(code, extension, text);
+    // Not a code an extension may ask for: close with 1011, and say so, so
+    // that the log names the plugin that broke the rule (extension.h).
+    return make_error(
+        code, extension,
+        "invalid close code " + std::to_string(error.close_code) + " (" + std::string(text) + ")");
   }
   if (status_value != WSX_OK && status_value != WSX_UNCHANGED)
     return make_error(WSX_CLOSE_INTERNAL_ERROR, extension,
@@ -188,6 +195,14 @@ std::optional<ChainError> ExtensionChain::decode(FrameView& frame, std::uint64_t
     ChainError error;
     error.close_code = WSX_CLOSE_PROTOCOL_ERROR;
     error.reason = "RSV bit not consumed by any extension";
+    // Name the owner when there is one: its decode forgot to clear the bit
+    // (a plugin defect, extension.h), which a plugin author must be told.
+    for (const Extension& extension : extensions_) {
+      if ((extension.factory().rsv_bits & frame.rsv) != 0) {
+        error.reason = "RSV bit not cleared by its owner " + extension.factory().token;
+        break;
+      }
+    }
     return error;
   }
   if (frame.payload.size() > max_payload_size) {
