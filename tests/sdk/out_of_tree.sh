@@ -18,7 +18,7 @@ build=$work/build
 
 echo "== install the wsx-sdk component into $prefix"
 "$CMAKE" --install "$wsx_build" --prefix "$prefix" --component wsx-sdk
-for file in include/wsx/extension.h include/wsx/extension.hpp \
+for file in include/wsx/extension.h include/wsx/extension.hpp include/wsx/testing/host.hpp \
             lib/cmake/wsx-sdk/wsx-sdkConfig.cmake lib/cmake/wsx-sdk/wsx-sdkConfigVersion.cmake; do
   [[ -f "$prefix/$file" ]] || { echo "FAIL: $prefix/$file was not installed" >&2; exit 1; }
 done
@@ -43,6 +43,9 @@ fi
 plugin=$build/byte_rotate.so
 [[ -f "$plugin" ]] || { echo "FAIL: $plugin was not built" >&2; exit 1; }
 
+echo "== the example's own tests (wsx/testing/host.hpp from the prefix)"
+[[ -x "$build/byte_rotate_test" ]] || { echo "FAIL: byte_rotate_test was not built" >&2; exit 1; }
+"${CTEST:-ctest}" --test-dir "$build" --output-on-failure
 echo "== exports"
 "$CHECK_EXPORTS" "$plugin"
 
