@@ -35,6 +35,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -101,6 +102,11 @@ struct FrameResult {
   // Set by the plugin with WSX_FAIL (preset to 1011, as wsx-host does).
   std::uint32_t close_code = 0;
   std::string message;
+  // decode returned WSX_OK with more than max_payload_size bytes (the
+  // result is then reported as WSX_FAIL with 1009, as the host would close);
+  // `written` is how many it wrote.
+  bool exceeded_max = false;
+  std::size_t written = 0;
 
   [[nodiscard]] bool ok() const noexcept { return status == WSX_OK || status == WSX_UNCHANGED; }
 };
@@ -282,10 +288,15 @@ class Services {
     return 0;
   }
   static void log(void* context, std::int32_t level, wsx_str message) {
-    static_cast<Services*>(context)->logs_.push_back({level, std::string(detail::view(message))});
+    // Plugins may log from any thread (wsx-host calls them on every I/O
+    // thread); read logs() once those threads are done.
+    auto* self = static_cast<Services*>(context);
+    const std::lock_guard guard(self->log_lock_);
+    self->logs_.push_back({level, std::string(detail::view(message))});
   }
 
   wsx_host_api api_{};
+  std::mutex log_lock_;
   std::vector<LogLine> logs_;
 };
 
@@ -381,6 +392,8 @@ class Extension {
           return def->decode(state_->extension, in, out, max_payload_size, error);
         });
     if (result.status == WSX_OK && result.frame.payload.size() > max_payload_size) {
+      result.exceeded_max = true;
+      result.written = result.frame.payload.size();
       result.status = WSX_FAIL;
       result.close_code = WSX_CLOSE_MESSAGE_TOO_BIG;
       result.message = "decode wrote more than max_payload_size (the host closes with 1009)";
