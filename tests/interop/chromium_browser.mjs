@@ -76,15 +76,20 @@ export function startPageServer() {
 }
 
 // The probe page from `server`; probe(name, ...args) calls window.wsxProbe.
-// The page's console (Chromium's own WebSocket errors) goes to our stdout.
+// The page's console (where Chromium reports why a WebSocket failed, e.g.
+// "Unexpected response code: 502") is printed and kept in `consoleLines`.
 export async function openProbePage(browser, server) {
   const page = await browser.newPage();
-  page.on('console', (message) => console.log(`     [chromium] ${message.text()}`));
+  const consoleLines = [];
+  page.on('console', (message) => {
+    consoleLines.push(message.text());
+    console.log(`     [chromium] ${message.text()}`);
+  });
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.wsxProbe !== undefined, null, { timeout: LAUNCH_TIMEOUT_MS });
   const probe = (name, ...args) =>
     page.evaluate(([fn, fnArgs]) => window.wsxProbe[fn](...fnArgs), [name, args]);
-  return { page, probe };
+  return { page, probe, consoleLines };
 }
 
 // UTF-8 text of exactly `bytes` bytes, non-ASCII: 'ü' (2 B) and one 'a'

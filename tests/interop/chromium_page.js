@@ -133,14 +133,18 @@ window.wsxProbe = (() => {
     }
   }
 
-  // A connection expected to fail: reports whether open or error fired and
-  // the close event (1006 for a failed connection, WHATWG WebSockets §9.3).
+  // A connection expected to fail: settles at its open event (a failure of
+  // the expectation, reported at once) or its close event (1006 for a
+  // failed connection, WHATWG WebSockets "fail the WebSocket connection").
   async function failedConnection(url, timeoutMs) {
     const limit = deadline(timeoutMs, `failing connection to ${url}`);
     const socket = connect(url);
-    socket.opened.catch(() => {}); // settled through `closed`
+    const openedFirst = socket.opened.then(
+      () => null,
+      () => new Promise(() => {}), // closed before open: `closed` settles the race
+    );
     try {
-      const close = await Promise.race([socket.closed, limit.promise]);
+      const close = await Promise.race([socket.closed, openedFirst, limit.promise]);
       return { opened: socket.state.opened, errored: socket.state.errored, close };
     } finally {
       limit.cancel();
