@@ -8,7 +8,7 @@
 // (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS), a loopback page may.
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,23 @@ export function makeSelfSigned(dir, name, subject) {
   return { cert, key };
 }
 
+function run(dir, command, ...args) {
+  execFileSync(command, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30000 });
+}
+
+// A client certificate (extendedKeyUsage clientAuth) signed by `ca` (from
+// makeSelfSigned), as a PKCS#12 file with an empty password for NSS.
+export function makeClientCertificate(dir, ca, name, subject) {
+  run(dir, 'openssl', 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+  writeFileSync(path.join(dir, `${name}.ext`), 'extendedKeyUsage=clientAuth\n');
+  run(dir, 'openssl', 'x509', '-req', '-in', `${name}.csr`, '-CA', ca.cert, '-CAkey', ca.key,
+    '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+  run(dir, 'openssl', 'pkcs12', '-export', '-in', `${name}.pem`, '-inkey', `${name}.key`,
+    '-out', `${name}.p12`, '-passout', 'pass:', '-name', subject);
+  return path.join(dir, `${name}.p12`);
+}
+
 // base64(SHA-256(SubjectPublicKeyInfo DER)): what Chromium's
 // --ignore-certificate-errors-spki-list takes to trust one key.
 export function spkiPin(certPath) {
@@ -52,6 +69,33 @@ export async function launchChromium(pins = []) {
   const args = ['--no-sandbox']; // the tests run as root in CI containers
   if (pins.length > 0) args.push(`--ignore-certificate-errors-spki-list=${pins.join(',')}`);
   return chromium.launch({ executablePath: CHROMIUM, args, timeout: LAUNCH_TIMEOUT_MS });
+}
+
+// Chromium holding a client certificate for mutual TLS, as a persistent
+// BrowserContext under `dir`. On Linux Chromium reads client certificates
+// from the NSS database in $HOME/.pki/nssdb, so HOME points at a new one
+// holding only `p12` (certutil and pk12util, Debian's libnss3-tools); the
+// profile's auto_select_certificate content setting (what the
+// AutoSelectCertificateForUrls policy sets) picks it for each of `origins`
+// without a dialog.
+export async function launchChromiumWithClientCertificate(dir, pins, p12, origins) {
+  const home = path.join(dir, 'chromium-home');
+  const nssdb = path.join(home, '.pki', 'nssdb');
+  mkdirSync(nssdb, { recursive: true });
+  run(dir, 'certutil', '-N', '-d', `sql:${nssdb}`, '--empty-password');
+  run(dir, 'pk12util', '-i', p12, '-d', `sql:${nssdb}`, '-W', '');
+  const profile = path.join(dir, 'chromium-profile');
+  mkdirSync(path.join(profile, 'Default'), { recursive: true });
+  const autoSelect = {};
+  for (const origin of origins) autoSelect[`${origin},*`] = { setting: { filters: [{}] } };
+  const preferences = { profile: { content_settings: { exceptions: { auto_select_certificate: autoSelect } } } };
+  writeFileSync(path.join(profile, 'Default', 'Preferences'), JSON.stringify(preferences));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${pins.join(',')}`],
+    env: { ...process.env, HOME: home },
+    timeout: LAUNCH_TIMEOUT_MS,
+  });
 }
 
 const PAGE = '<!doctype html><meta charset="utf-8"><title>wsx probe</title><link rel="icon" href="data:,"><script src="/probe.js"></script>\n';
@@ -75,7 +119,8 @@ export function startPageServer() {
   });
 }
 
-// The probe page from `server`; probe(name, ...args) calls window.wsxProbe.
+// The probe page from `server` in `browser` (a Browser or a BrowserContext);
+// probe(name, ...args) calls window.wsxProbe.
 // The page's console (where Chromium reports why a WebSocket failed, e.g.
 // "Unexpected response code: 502") is printed and kept in `consoleLines`.
 export async function openProbePage(browser, server) {

@@ -9,10 +9,20 @@
 // Cases, on ws:// and on wss://: permessage-deflate negotiated (the
 // WebSocket's `extensions`); text and binary of every size from 0 B to
 // 1 MiB echoed intact; a Close with 4321 and a 123-byte non-ASCII reason
-// answered with that code and reason (RFC 6455 section 5.5.1). On a host with
-// verify_client = true, Chromium (which has no client certificate to give)
-// sees the connection fail: no open event, close 1006, and the refusal is
-// logged at info. Exit status 1 on any failure.
+// answered with that code and reason (RFC 6455 section 5.5.1).
+//
+// Mutual TLS (verify_client = true): Chromium holding a client certificate
+// from the host's `ca` (an NSS database made now, auto-selected for that
+// origin) echoes over wss://; against a host whose `ca` did not sign it
+// (its certificate request names only that CA, so Chromium has nothing to
+// offer), Chromium's connection fails (no open event, close 1006) and the
+// host logs the failed handshake at info. Chromium's WebSocket cannot itself answer a
+// certificate request (it cancels the handshake unless a certificate was
+// already chosen for that host), so the accepted case first loads
+// https://127.0.0.1:PORT/ in a tab, as a web app served from the same host
+// would: wsx answers that plain GET with 400 after a TLS handshake with the
+// certificate, and the WebSocket's connection then resumes that TLS session.
+// Exit status 1 on any failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +31,8 @@ import { parseArgs } from 'node:util';
 import {
   check,
   echoFailures,
-  launchChromium,
+  launchChromiumWithClientCertificate,
+  makeClientCertificate,
   makeSelfSigned,
   nonAsciiText,
   openProbePage,
@@ -90,34 +101,46 @@ async function main() {
     const pki = {
       server: makeSelfSigned(dir, 'server', '/CN=127.0.0.1'),
       clientCa: makeSelfSigned(dir, 'client-ca', '/CN=wsx test client CA'),
+      otherCa: makeSelfSigned(dir, 'other-ca', '/CN=wsx other client CA'),
     };
+    const clientP12 = makeClientCertificate(dir, pki.clientCa, 'client', '/CN=wsx chromium client');
     const plain = new WsxHost(values['host-bin'], values.plugin);
     const tls = new WsxHost(values['host-bin'], values.plugin, {}, tlsToml(pki));
-    const mutual = new WsxHost(values['host-bin'], values.plugin, {},
-      tlsToml(pki, `ca = ${JSON.stringify(pki.clientCa.cert)}\nverify_client = true`));
-    hosts.push(plain, tls, mutual);
-    [browser, pageServer] = await Promise.all([
-      launchChromium([spkiPin(pki.server.cert)]),
-      startPageServer(),
-      ...hosts.map((host) => host.start()),
-    ]);
+    const mutualToml = (ca) => tlsToml(pki, `ca = ${JSON.stringify(ca.cert)}\nverify_client = true`);
+    const mutual = new WsxHost(values['host-bin'], values.plugin, {}, mutualToml(pki.clientCa));
+    const refusing = new WsxHost(values['host-bin'], values.plugin, {}, mutualToml(pki.otherCa));
+    hosts.push(plain, tls, mutual, refusing);
+    [pageServer] = await Promise.all([startPageServer(), ...hosts.map((host) => host.start())]);
+    const mutualOrigins = [mutual, refusing].map((host) => `https://127.0.0.1:${host.port}`);
+    browser = await launchChromiumWithClientCertificate(dir, [spkiPin(pki.server.cert)], clientP12,
+      mutualOrigins);
     const { probe } = await openProbePage(browser, pageServer);
     const cases = [];
     for (const [scheme, host] of [['ws', plain], ['wss', tls]]) {
       const url = `${scheme}://127.0.0.1:${host.port}/`;
       cases.push([`${scheme}:// deflate, echo ${SIZES.join(',')} B text and binary`, async () => {
         const extensions = await echoCase(probe, url);
-        console.log(`     Chromium ${browser.version()} negotiated: ${extensions}`);
+        console.log(`     Chromium negotiated: ${extensions}`);
       }]);
       cases.push([`${scheme}:// Close 4321 with a 123-byte non-ASCII reason comes back`,
         () => closeReasonCase(probe, url)]);
     }
-    cases.push(['wss:// verify_client without a client certificate: connection fails', async () => {
-      const from = mutual.log.length;
-      const seen = await probe('failedConnection', `wss://127.0.0.1:${mutual.port}/`, PROBE_TIMEOUT_MS);
+    cases.push(['wss:// verify_client with a client certificate from its ca: echo', async () => {
+      const tab = await browser.newPage();
+      try {
+        const response = await tab.goto(`${mutualOrigins[0]}/`, { timeout: PROBE_TIMEOUT_MS });
+        check(response?.status() === 400, `GET over mutual TLS: status ${response?.status()}, want 400`);
+      } finally {
+        await tab.close();
+      }
+      await echoCase(probe, `wss://127.0.0.1:${mutual.port}/`);
+    }]);
+    cases.push(['wss:// verify_client with a certificate its ca did not sign: connection fails', async () => {
+      const from = refusing.log.length;
+      const seen = await probe('failedConnection', `wss://127.0.0.1:${refusing.port}/`, PROBE_TIMEOUT_MS);
       check(!seen.opened, 'the connection opened');
       check(seen.errored && seen.close.code === 1006, `saw ${JSON.stringify(seen)}`);
-      await waitForLog(mutual, from, / INFO .*tls error peer=/, PROBE_TIMEOUT_MS);
+      await waitForLog(refusing, from, / INFO .*tls error peer=/, PROBE_TIMEOUT_MS);
     }]);
     failures += await runCases(cases, CASE_TIMEOUT_MS);
     for (const host of hosts) {
