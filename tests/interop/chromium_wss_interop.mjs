@@ -1,7 +1,7 @@
 // Interop: headless Chromium's own WebSocket as a client of wsx-host (echo
 // app, permessage-deflate plugin) over ws:// and wss:// (RFC 6455, RFC 7692;
 // [server.tls] with a certificate made now by `openssl req`, trusted by its
-// SPKI pin, so no private key is committed and no NSS database is needed).
+// SPKI pin, so no private key is committed and no CA is installed).
 //
 //   node tests/interop/chromium_wss_interop.mjs --host-bin build/release/host/wsx-host \
 //        --plugin build/release/lib/wsx/plugins/wsx_permessage_deflate.so
@@ -16,12 +16,13 @@
 // origin) echoes over wss://; against a host whose `ca` did not sign it
 // (its certificate request names only that CA, so Chromium has nothing to
 // offer), Chromium's connection fails (no open event, close 1006) and the
-// host logs the failed handshake at info. Chromium's WebSocket cannot itself answer a
-// certificate request (it cancels the handshake unless a certificate was
-// already chosen for that host), so the accepted case first loads
-// https://127.0.0.1:PORT/ in a tab, as a web app served from the same host
-// would: wsx answers that plain GET with 400 after a TLS handshake with the
-// certificate, and the WebSocket's connection then resumes that TLS session.
+// host logs the failed handshake at info. Chromium's WebSocket cannot
+// itself answer a certificate request (it cancels the handshake unless a
+// certificate was already chosen for that host), so the accepted case first
+// loads https://127.0.0.1:PORT/ in a tab, as a web app served from the same
+// host would: wsx answers that plain GET with 400 after a TLS handshake with
+// the certificate, and the WebSocket's connection then resumes that TLS
+// session (which needed the session id context, see tls_context.cpp).
 // Exit status 1 on any failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
