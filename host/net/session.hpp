@@ -1,8 +1,10 @@
 // One accepted socket, from the opening handshake to the TCP close, driving a
-// sans-I/O core::Connection (DESIGN.md, "One message, end to end").
+// sans-I/O core::Connection (docs/ARCHITECTURE.md, "One message, end to end").
 //
-// Memory is the design constraint (an idle connection costs about 1 KiB of
-// the server's memory in all; tests/unit/net/idle_memory_test.cpp measures it):
+// Memory is the design constraint (an idle connection costs about 0.7 KiB of
+// the server's memory in all: 656 bytes after the handshake in
+// tests/unit/net/idle_memory_test.cpp, 793 after one message in wsx-bench's
+// idle scenario):
 //  - no read buffer of its own: its socket is registered once with its I/O
 //    thread's ReadinessPoller (edge-triggered, no re-arm per message) and
 //    it reads into the thread's shared buffer when bytes are there; the
