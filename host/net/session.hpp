@@ -42,8 +42,8 @@
 #include "net/session_timeout_policy.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
-#include "net/upstream_link.hpp"
 #include "net/tls_stream.hpp"
+#include "net/upstream_link.hpp"
 
 namespace wsx::net {
 
@@ -132,6 +132,8 @@ class Session final : public TimerEntry,
   bool drain_tls();
   // A TLS failure (handshake or record): logged at info, socket closed.
   void fail_tls(std::string_view reason);
+  // Plain HTTP on the TLS port: a plain-text 400, then our FIN.
+  void refuse_plain_http() noexcept;
 
   // --- Writing ---
   // Writes whatever is pending without blocking; arms a write-readiness
