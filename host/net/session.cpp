@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include <exception>
+#include <string_view>
 
 #include "net/endpoint_text.hpp"
 #include "net/io_thread.hpp"
@@ -186,6 +187,7 @@ bool Session::drain_tls() {
     if (phase_ == SessionPhase::closed) return false;
     if (status == TlsStream::Status::want_more) return true;
     if (status != TlsStream::Status::ok) {
+      if (tls_->plain_http_request()) refuse_plain_http();
       fail_tls(tls_->error());
       return false;
     }
@@ -211,6 +213,27 @@ bool Session::drain_tls() {
         return false;
     }
   }
+}
+
+void Session::refuse_plain_http() noexcept {
+  // What nginx answers (its 497 shown as 400): a client that forgot the
+  // "s" in wss:// or https:// learns why, instead of seeing a bare close.
+  // Best effort, one send: the socket's buffer is empty this early. Our FIN
+  // follows, and the request's bytes have been read, so close() sends no
+  // reset that could destroy the answer before the client reads it.
+  static constexpr std::string_view kBody = "The plain HTTP request was sent to HTTPS port\n";
+  static constexpr std::string_view kResponse =
+      "HTTP/1.1 400 Bad Request\r\n"
+      "Content-Type: text/plain\r\n"
+      "Content-Length: 46\r\n"
+      "Connection: close\r\n"
+      "\r\n"
+      "The plain HTTP request was sent to HTTPS port\n";
+  static_assert(kResponse.ends_with(kBody) && kBody.size() == 46);
+  boost::system::error_code error;
+  (void)socket_.send({reinterpret_cast<const std::uint8_t*>(kResponse.data()), kResponse.size()}, 0,
+                     error);
+  socket_.shutdown_send(error);
 }
 
 void Session::fail_tls(std::string_view reason) {

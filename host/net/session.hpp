@@ -135,6 +135,8 @@ class Session final : public TimerEntry,
   bool drain_tls();
   // A TLS failure (handshake or record): logged at info, socket closed.
   void fail_tls(std::string_view reason);
+  // Plain HTTP on the TLS port: a plain-text 400, then our FIN.
+  void refuse_plain_http() noexcept;
 
   // --- Writing ---
   // Writes whatever is pending without blocking; arms a write-readiness

@@ -7,7 +7,7 @@ A PKI is made at test time (tls_test_pki.py). Checks, each bounded:
     (0 B .. 1 MiB, text and binary), TLS 1.2 and TLS 1.3, ALPN http/1.1;
   - min_version = "1.3" refuses a TLS 1.2-only client;
   - negatives, while another wss connection keeps echoing: plain HTTP on
-    the TLS port, garbage bytes, and a client stalled mid-handshake (closed
+    the TLS port (answered with nginx's plain-text 400), garbage bytes, and a client stalled mid-handshake (closed
     at handshake_timeout, not before), each logged at info with a reason;
   - mutual TLS: a client certificate from the test CA is accepted, none or
     one from another CA is refused (and logged); a client coming back with
@@ -110,35 +110,48 @@ async def check_refused(port, context, label):
 
 def raw_connection_closed_after(port, data, limit):
     """Sends `data` (may be empty) on a raw TCP connection and returns the
-    seconds until the server closed it (EOF or reset), bounded by `limit`."""
+    seconds until the server closed it (EOF or reset), bounded by `limit`,
+    and the bytes the server sent before closing."""
+    received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=limit) as raw:
         start = time.monotonic()
         if data:
             raw.sendall(data)
         try:
-            while raw.recv(4096):
-                pass
+            while chunk := raw.recv(4096):
+                received += chunk
         except ConnectionResetError:
             pass
         except socket.timeout as error:
             raise AssertionError(f"not closed within {limit} s") from error
-        return time.monotonic() - start
+        return time.monotonic() - start, received
 
 
 async def check_negatives(host, pki):
     port = host.port
     async with connect(port, client_context(pki)) as keeper:
         loop = asyncio.get_running_loop()
+        # Plain HTTP gets nginx's answer, a plain-text 400 naming the
+        # mistake; garbage gets no HTTP at all, just the close.
+        refusal = b"HTTP/1.1 400 Bad Request\r\n"
         cases = [
             ("plain HTTP request", b"GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\r\n",
-             r"tls error peer=.*http request"),
-            ("garbage bytes", bytes(range(256)) * 4, r"tls error peer=.*"),
+             r"tls error peer=.*plain HTTP request", True),
+            ("plain HTTP DELETE", b"DELETE /x HTTP/1.1\r\nHost: localhost\r\n\r\n",
+             r"tls error peer=.*plain HTTP request", True),
+            ("garbage bytes", bytes(range(256)) * 4, r"tls error peer=.*", False),
         ]
-        for label, data, pattern in cases:
+        for label, data, pattern, answered in cases:
             mark = host.log_count()
-            seconds = await loop.run_in_executor(
+            seconds, received = await loop.run_in_executor(
                 None, raw_connection_closed_after, port, data, STEP_TIMEOUT)
             check(seconds < HANDSHAKE_TIMEOUT, f"{label}: took {seconds:.2f} s to close")
+            if answered:
+                check(received.startswith(refusal)
+                      and received.endswith(b"\r\n\r\nThe plain HTTP request was sent to HTTPS port\n"),
+                      f"{label}: answer {received[:200]!r}")
+            else:
+                check(not received.startswith(b"HTTP/"), f"{label}: answered {received[:80]!r}")
             line = host.wait_for_log(pattern, after=mark)
             check(line is not None and " INFO " in line,
                   f"{label}: no info log matching {pattern!r}:\n{host.log_text()}")
@@ -155,7 +168,7 @@ async def check_negatives(host, pki):
         hello = outgoing.read()
         check(len(hello) > 10, "no ClientHello produced")
         mark = host.log_count()
-        seconds = await loop.run_in_executor(
+        seconds, _ = await loop.run_in_executor(
             None, raw_connection_closed_after, port, hello[: len(hello) // 2], STEP_TIMEOUT)
         check(HANDSHAKE_TIMEOUT * 0.7 <= seconds < HANDSHAKE_TIMEOUT * 4,
               f"stalled handshake closed after {seconds:.2f} s (handshake_timeout "
