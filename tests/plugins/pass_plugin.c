@@ -7,6 +7,10 @@
  */
 #include <wsx/extension.h>
 
+#if defined(WSX_TEST_EXPECT_V1_HEADER) && defined(WSX_ABI_HEADER_HAS_THREAD_CONTEXTS)
+#error "wsx_test_pass_v1 must be built against tests/plugins/abi_v1_header, not the SDK's header"
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
