@@ -175,6 +175,10 @@ static const wsx_plugin_descriptor descriptor = {
     1,
     create,
     destroy,
+#if defined(WSX_ABI_HEADER_HAS_THREAD_CONTEXTS)
+    NULL, /* no per-thread context */
+    NULL,
+#endif
 };
 
 WSX_PLUGIN_EXPORT wsx_status wsx_negotiate_plugin_abi(const wsx_host_info* host,

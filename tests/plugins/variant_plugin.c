@@ -202,6 +202,9 @@ MAYBE_UNUSED static const wsx_plugin_descriptor descriptor = {
     /* A context the host could create but never destroy. */
     thread_create,
     NULL,
+#else
+    NULL, /* no per-thread context */
+    NULL,
 #endif
 };
 
