@@ -53,6 +53,9 @@ class LoadedPlugin {
   [[nodiscard]] const PluginManifest& manifest() const noexcept { return manifest_; }
   // The pointer create() returned, passed as `plugin` to factory calls.
   [[nodiscard]] void* instance() const noexcept { return instance_; }
+  // The normalised descriptor (ABI rule 2): fields an older plugin did not
+  // know, such as thread_create, read as null.
+  [[nodiscard]] const wsx_plugin_descriptor& descriptor() const noexcept { return descriptor_; }
   // Normalised copies (ABI rule 2) of the plugin's extension definitions.
   [[nodiscard]] const std::vector<wsx_extension_def>& definitions() const noexcept {
     return definitions_;

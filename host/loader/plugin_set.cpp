@@ -39,6 +39,8 @@ core::FactoryList make_factories(const std::shared_ptr<const LoadedPlugin>& plug
     factory->def = def;
     factory->plugin = plugin->instance();
     factory->keepalive = plugin;
+    factory->thread_create = plugin->descriptor().thread_create;
+    factory->thread_destroy = plugin->descriptor().thread_destroy;
     out.push_back(std::move(factory));
   }
   return out;

@@ -31,8 +31,8 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
     return;
   }
 
-  core::ServerHandshake result =
-      core::server_handshake(std::string_view(hs.received), settings.factories, settings.handshake);
+  core::ServerHandshake result = core::server_handshake(std::string_view(hs.received),
+                                                        thread_.factories(), settings.handshake);
   if (result.state == core::HandshakeState::need_more) return;
   log_negotiation_trace(server_.logger(), result.negotiation_trace);
   if (result.state == core::HandshakeState::rejected) {

@@ -183,6 +183,17 @@ static void destroy(void* plugin) {
   free(plugin);
 }
 
+#if defined(VARIANT_THREAD_CREATE_ONLY)
+static wsx_status thread_create(void* plugin, const wsx_thread_info* thread,
+                                void** out_thread_context, wsx_error* error) {
+  (void)plugin;
+  (void)thread;
+  (void)error;
+  *out_thread_context = NULL;
+  return WSX_OK;
+}
+#endif
+
 MAYBE_UNUSED static const wsx_plugin_descriptor descriptor = {
     DESCRIPTOR_SIZE,
     NAME,
@@ -198,6 +209,14 @@ MAYBE_UNUSED static const wsx_plugin_descriptor descriptor = {
     create,
 #endif
     destroy,
+#if defined(VARIANT_THREAD_CREATE_ONLY)
+    /* A context the host could create but never destroy. */
+    thread_create,
+    NULL,
+#else
+    NULL, /* no per-thread context */
+    NULL,
+#endif
 };
 
 #if defined(VARIANT_NO_ENTRY)

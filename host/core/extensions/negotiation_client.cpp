@@ -83,6 +83,7 @@ std::optional<std::string> accept_one(const ExtensionItem& item, const FactoryLi
   response.param_count = c_params.size();
   response.accepted = accepted.views();
   response.accepted_count = accepted.count();
+  response.thread_context = factory->thread_context;
   wsx_error error = make_error(message);
   void* instance = nullptr;
   const PluginCallScope call(*factory, "client_accept");

@@ -112,6 +112,7 @@ class ServerNegotiator {
     c_offer.accepted = accepted_.views();
     c_offer.accepted_count = accepted_.count();
     c_offer.response = &response;
+    c_offer.thread_context = factory->thread_context;
     wsx_error error = make_error(message_);
     void* instance = nullptr;
 

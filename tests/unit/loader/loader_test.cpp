@@ -3,6 +3,7 @@
 // plugin's manifest and params.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -143,7 +144,9 @@ TEST_F(LoaderTest, RefusesADescriptorSmallerThanV1) {
   expect_contains(message, "descriptor struct_size is " +
                                std::to_string(sizeof(size_t) + sizeof(const char*)) + " bytes");
   expect_contains(message, "smaller than the ABI v1 wsx_plugin_descriptor (" +
-                               std::to_string(sizeof(wsx_plugin_descriptor)) + " bytes)");
+                               std::to_string(offsetof(wsx_plugin_descriptor, destroy) +
+                                              sizeof(wsx_plugin_descriptor::destroy)) +
+                               " bytes)");
 }
 
 TEST_F(LoaderTest, RefusesAnEmptyName) {

@@ -182,6 +182,10 @@ template <class P>
   descriptor.extension_count = factory_count<P>;
   descriptor.create = &CheckedCreate<P>::create;
   descriptor.destroy = &PluginThunks<P>::destroy;
+  if constexpr (HasThreadContext<P>) {
+    descriptor.thread_create = &ThreadContextThunks<P>::create;
+    descriptor.thread_destroy = &ThreadContextThunks<P>::destroy;
+  }
   return descriptor;
 }
 
