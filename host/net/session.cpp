@@ -240,15 +240,21 @@ void Session::handle_eof() {
 
 void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
   if (upstream_) {
-    // Proxy: the message goes on to the upstream as it is (the extension
-    // chains on either side are independent negotiations).
-    upstream_->send(opcode, payload, /*defer_flush=*/true);  // handle_input flushes the batch
+    on_fragment(opcode, true, true, payload);
     return;
   }
   call_application("on_message", [&] {
     if (server_.handlers().on_message)
       server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
   });
+}
+
+void Session::on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                          std::span<const std::uint8_t> payload) {
+  // Proxy: the frame goes on to the upstream as it is decoded (the
+  // extension chains on either side are independent negotiations);
+  // handle_input flushes the batch.
+  if (upstream_) upstream_->send_fragment(message_opcode, first, fin, payload, true);
 }
 
 void Session::on_close(std::uint16_t code, std::string_view reason) {

@@ -93,10 +93,10 @@ void Session::upstream_failed(UpstreamFailure failure, unsigned status, std::str
   reject_handshake(client_status, reason, core::build_error_response(client_status, text));
 }
 
-void Session::upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+void Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                                std::span<const std::uint8_t> payload) {
   if (!is_open()) return;
-  const bool queued = opcode == WSX_OPCODE_TEXT ? connection_->send_text(payload)
-                                                : connection_->send_binary(payload);
+  const bool queued = connection_->send_fragment(message_opcode, first, fin, payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
   if (!queued) {
