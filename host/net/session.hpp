@@ -183,7 +183,7 @@ class Session final : public TimerEntry,
   void upstream_connected() override;
   void upstream_accepted(const std::optional<std::string>& subprotocol) override;
   void upstream_failed(UpstreamFailure failure, unsigned status, std::string_view reason) override;
-  void upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+  bool upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
                          std::span<const std::uint8_t> payload) override;
   void upstream_batch_done() override;
   void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) override;

@@ -93,9 +93,9 @@ void Session::upstream_failed(UpstreamFailure failure, unsigned status, std::str
   reject_handshake(client_status, reason, core::build_error_response(client_status, text));
 }
 
-void Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+bool Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
                                 std::span<const std::uint8_t> payload) {
-  if (!is_open()) return;
+  if (!is_open()) return true;
   const bool queued = connection_->send_fragment(message_opcode, first, fin, payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
@@ -103,6 +103,7 @@ void Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fi
     if (const auto& failure = connection_->failure()) record_close(failure->code, failure->reason);
     flush();
   }
+  return pending_bytes() < thread_.settings()->limits.max_send_queue;
 }
 
 void Session::upstream_batch_done() {

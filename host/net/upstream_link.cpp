@@ -82,7 +82,14 @@ void UpstreamLink::on_socket_events(std::uint32_t events) {
 
 void UpstreamLink::read() {
   for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
-    if (stage_ == Stage::done || stage_ == Stage::connecting || !reading_ || read_pending_) return;
+    if (stage_ == Stage::done || stage_ == Stage::connecting || !reading_) return;
+    // Frames held back by back-pressure (pause_input) go before anything
+    // new: the socket may hold nothing more to raise an edge.
+    if (stage_ == Stage::open && connection_->has_held_input()) {
+      handle_bytes({});
+      continue;
+    }
+    if (read_pending_) return;
     const std::span<std::uint8_t> buffer = thread_.read_buffer();
     boost::system::error_code error;
     const std::size_t n = socket_.read_some(buffer, error);
@@ -302,7 +309,10 @@ void UpstreamLink::on_message(std::uint8_t opcode, std::span<const std::uint8_t>
 
 void UpstreamLink::on_fragment(std::uint8_t message_opcode, bool first, bool fin,
                                std::span<const std::uint8_t> payload) {
-  peer_.upstream_fragment(message_opcode, first, fin, payload);
+  // The peer says stop when the client's queue is full: the frames behind
+  // this one wait in the connection (the upstream's inflated frames could
+  // otherwise queue far more than one read's worth).
+  if (!peer_.upstream_fragment(message_opcode, first, fin, payload)) connection_->pause_input();
 }
 
 void UpstreamLink::on_close(std::uint16_t code, std::string_view reason) {

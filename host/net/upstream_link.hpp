@@ -47,7 +47,9 @@ class UpstreamLink final : private core::ConnectionHandler {
     // upstream side's chain (core::ConnectionHandler::on_fragment: text
     // UTF-8 checked so far, the size limit counted over the message).
     // Several may come from one read; upstream_batch_done follows them.
-    virtual void upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+    // Returns false when the client's queue is full: the link then stops
+    // after this frame until set_reading(true).
+    virtual bool upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
                                    std::span<const std::uint8_t> payload) = 0;
     // The messages of one read were delivered: write them out together.
     virtual void upstream_batch_done() = 0;

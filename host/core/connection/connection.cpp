@@ -31,11 +31,22 @@ Connection::Connection(Role role, ExtensionChain chain, ConnectionLimits limits,
 
 void Connection::receive(std::span<std::uint8_t> bytes, ConnectionHandler& handler) {
   if (input_done()) return;
-  receive_frames(bytes, handler);
+  pause_requested_ = false;
+  if (held_.empty()) {
+    receive_frames(bytes, handler);
+  } else {
+    // Bytes held back by pause_input() come first. They start at a frame
+    // boundary (partial_ is empty), so the new bytes simply follow them.
+    ByteBuffer held = std::move(held_);
+    held_ = ByteBuffer();
+    if (!bytes.empty()) held.append(bytes.data(), bytes.size());
+    receive_frames({held.data(), held.size()}, handler);
+  }
   // Every handler call has returned, so no view into these buffers is left.
   if (input_done()) {
     partial_checked_ = 0;
     partial_.release();
+    held_.release();
     assembler_.reset();
   }
 }
@@ -44,6 +55,10 @@ void Connection::receive_frames(std::span<std::uint8_t> bytes, ConnectionHandler
   if (!partial_.empty() && !complete_partial_frame(bytes, handler)) return;
   // Each iteration consumes one whole frame or leaves the loop.
   while (!bytes.empty()) {
+    if (pause_requested_) {
+      held_.append(bytes.data(), bytes.size());
+      return;
+    }
     const HeaderParse parse = parse_frame_header(bytes, header_rules());
     if (parse.status == HeaderStatus::invalid) {
       fail(close_code::protocol_error, parse.reason, &handler);
@@ -250,6 +265,7 @@ void Connection::receive_eof() noexcept {
   eof_ = true;
   partial_checked_ = 0;
   partial_.release();
+  held_.release();
   assembler_.reset();
 }
 
@@ -407,13 +423,14 @@ std::optional<std::uint16_t> Connection::peer_close_code() const noexcept {
 }
 
 std::size_t Connection::memory_bytes() const noexcept {
-  return sizeof(*this) + partial_.capacity() + assembler_.capacity_bytes() +
+  return sizeof(*this) + partial_.capacity() + held_.capacity() + assembler_.capacity_bytes() +
          output_.capacity_bytes() + chain_.scratch_bytes() +
          (failure_ ? failure_->reason.capacity() : 0);
 }
 
 void Connection::shrink_when_idle() noexcept {
   if (partial_.empty()) partial_.release();
+  if (held_.empty()) held_.release();
   assembler_.shrink_when_idle();
   output_.shrink_when_idle();
   chain_.release_scratch();

@@ -98,6 +98,16 @@ class Connection {
   // Must not be called from inside a handler callback.
   void receive(std::span<std::uint8_t> bytes, ConnectionHandler& handler);
 
+  // Called from a handler callback: stop after the current frame. The
+  // frames behind it in the bytes given to receive() are held (copied, at
+  // most one read's worth) and processed first by the next receive(), which
+  // may be given no new bytes at all. A proxy uses it so that one read of
+  // small compressed frames cannot queue their whole inflated size for the
+  // other side before back-pressure applies.
+  void pause_input() noexcept { pause_requested_ = true; }
+  // True while input held by pause_input() waits for the next receive().
+  [[nodiscard]] bool has_held_input() const noexcept { return !held_.empty(); }
+
   // The transport reached end of stream. The connection becomes CLOSED; if
   // no Close frame had been received, the closure was abnormal (1006, 7.1.5).
   void receive_eof() noexcept;
@@ -232,6 +242,9 @@ class Connection {
   MaskKeySource mask_keys_;
   // The start of a frame that has not fully arrived yet.
   ByteBuffer partial_;
+  // Whole frames (and a tail) left unprocessed by pause_input().
+  ByteBuffer held_;
+  bool pause_requested_ = false;
   // Payload bytes of partial_ already unmasked and UTF-8 checked, and the
   // validator's state after them (check_arriving_text).
   std::size_t partial_checked_ = 0;
