@@ -113,6 +113,12 @@ void Session::on_readable() {
       return;
     for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
       if (phase_ == SessionPhase::closed || paused_ || read_pending_ || awaiting_upstream_) return;
+      // Proxy: frames held back by back-pressure (pause_input) go before
+      // anything new: the socket may hold nothing more to raise an edge.
+      if (carries_frames(phase_) && connection_->has_held_input()) {
+        if (!handle_input({})) return;
+        continue;
+      }
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
       boost::system::error_code error;
       const std::size_t n = socket_.read_some(buffer, error);
@@ -264,15 +270,25 @@ void Session::handle_eof() {
 
 void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
   if (upstream_) {
-    // Proxy: the message goes on to the upstream as it is (the extension
-    // chains on either side are independent negotiations).
-    upstream_->send(opcode, payload, /*defer_flush=*/true);  // handle_input flushes the batch
+    on_fragment(opcode, true, true, payload);
     return;
   }
   call_application("on_message", [&] {
     if (server_.handlers().on_message)
       server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
   });
+}
+
+void Session::on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                          std::span<const std::uint8_t> payload) {
+  // Proxy: the frame goes on to the upstream as it is decoded (the
+  // extension chains on either side are independent negotiations);
+  // handle_input flushes the batch.
+  if (!upstream_) return;
+  upstream_->send_fragment(message_opcode, first, fin, payload, true);
+  // Back-pressure between frames, not only between reads: a read of small
+  // compressed frames may inflate to far more than the queue allows.
+  if (forward_queue_full()) connection_->pause_input();
 }
 
 void Session::on_close(std::uint16_t code, std::string_view reason) {

@@ -188,7 +188,8 @@ class Session final : public TimerEntry,
   void upstream_connected() override;
   void upstream_accepted(const std::optional<std::string>& subprotocol) override;
   void upstream_failed(UpstreamFailure failure, unsigned status, std::string_view reason) override;
-  void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  bool upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                         std::span<const std::uint8_t> payload) override;
   void upstream_batch_done() override;
   void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) override;
   void upstream_drained() override;
@@ -205,6 +206,9 @@ class Session final : public TimerEntry,
 
   // --- core::ConnectionHandler ---
   void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  // Proxy: one frame of a client message, straight on to the upstream.
+  void on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                   std::span<const std::uint8_t> payload) override;
   void on_close(std::uint16_t code, std::string_view reason) override;
   void on_protocol_error(std::uint16_t code, std::string_view reason) override;
 

@@ -60,6 +60,8 @@ void Session::open_connection(core::ServerHandshake& accepted, std::string respo
   connection_.emplace(core::Role::server, std::move(accepted.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());
+  // Proxy: frames go on to the upstream one by one, never assembled.
+  if (upstream_) connection_->stream_messages();
   enter(SessionEvent::accepted);
   notice_ = CloseNotice::owed;
   const std::string peer = peer_text();
