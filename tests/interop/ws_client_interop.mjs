@@ -33,13 +33,16 @@ const LARGE_SIZE = (3 << 20) + 1;
 // and one that sets keep_compression_context = true, which keeps the
 // compressor's context between the messages it sends (context takeover,
 // RFC 7692 section 7.1.1.1). That is the plugin's default too, so both hosts
-// keep it; no host here drops it unannounced (keep_compression_context =
-// false), so that path does not meet this client yet.
-// A third host imposes every limit of its own, to see the client accept
+// keep it. A third drops it unannounced (keep_compression_context = false:
+// the compressor is reset after every message it sends, which RFC 7692
+// section 7.1.1.1 lets a sender do at any message boundary), so ws's
+// decompressor, which keeps its window, meets history-free messages.
+// A fourth host imposes every limit of its own, to see the client accept
 // parameters it did not ask for (RFC 7692 sections 7.1.1 and 7.1.2).
 const HOSTS = {
   defaults: {},
   keep_context: { keep_compression_context: true },
+  drop_context: { keep_compression_context: false },
   limits: {
     server_max_window_bits: 10,
     client_max_window_bits: 9,
@@ -122,6 +125,18 @@ const CASES = [
     // from message to message, which ws's decompressor follows.
     name: 'server_keeps_context',
     host: 'keep_context',
+    perMessageDeflate: undefined,
+    offer: 'permessage-deflate; client_max_window_bits',
+    response: 'permessage-deflate; client_max_window_bits=11',
+    params: { client_max_window_bits: 11 },
+  },
+  {
+    // The same offer against the host that resets its compressor after each
+    // message without announcing server_no_context_takeover: the response is
+    // the default one, and every message (the 300 JSON ones included, which
+    // would otherwise refer back) must still decode at ws.
+    name: 'server_drops_context_unannounced',
+    host: 'drop_context',
     perMessageDeflate: undefined,
     offer: 'permessage-deflate; client_max_window_bits',
     response: 'permessage-deflate; client_max_window_bits=11',
@@ -455,6 +470,15 @@ async function main() {
     if (kept !== undefined && reset !== undefined) {
       console.log(`JSON ratio with the host's context kept: ${kept.toFixed(2)}, reset per message: ${reset.toFixed(2)}`);
       if (!(kept < reset * 0.9)) failures.push(`context takeover did not help: ratio ${kept} vs ${reset}`);
+    }
+    // The host that drops its context unannounced must compress like the
+    // one that negotiated server_no_context_takeover (within 5%), not like
+    // the one that keeps it: proof that it really reset its compressor.
+    const dropped = reports.server_drops_context_unannounced.jsonRatio;
+    if (dropped !== undefined && kept !== undefined && reset !== undefined) {
+      console.log(`JSON ratio with the host's context dropped unannounced: ${dropped.toFixed(2)}`);
+      if (!(dropped > kept / 0.9 && Math.abs(dropped - reset) <= reset * 0.05))
+        failures.push(`the drop_context host did not reset its compressor: ratio ${dropped} (kept ${kept}, reset ${reset})`);
     }
     for (const [name, host] of Object.entries(hosts)) {
       const code = await host.stop();
