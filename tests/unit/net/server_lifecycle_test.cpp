@@ -69,7 +69,11 @@ TEST(ServerLifecycle, ASecondStopDropsEverythingAtOnce) {
   auto mute = TestClient::connect(running.endpoint());
   ASSERT_TRUE(events.wait_for("open "));
   running.server().stop();
-  std::this_thread::sleep_for(100ms);
+  // The first stop has begun draining once its Close 1001 reaches the
+  // client (RFC 6455 section 7.4.1: going away); the client does not answer.
+  const auto going_away = mute->wait_for_close(3s);
+  ASSERT_TRUE(going_away);
+  ASSERT_EQ(going_away->kind, ClientEvent::Kind::close);
   const auto start = Clock::now();
   running.server().stop();
   ASSERT_TRUE(running.wait_until_stopped(5s));
@@ -186,7 +190,9 @@ TEST(ServerLifecycle, OnCloseComesExactlyOnceForEveryOpenedConnection) {
   ASSERT_TRUE(events.wait_for_count("close code=", 2));
   EXPECT_EQ(events.count("close code=1000"), 1u);
   EXPECT_EQ(events.count("close code=1006 reason=connection lost"), 1u);
-  std::this_thread::sleep_for(100ms);
+  // Once the server has stopped no callback can come any more: still two.
+  running.server().stop();
+  ASSERT_TRUE(running.wait_until_stopped(5s));
   EXPECT_EQ(events.count("close code="), 2u);
 }
 
