@@ -8,7 +8,7 @@
 
 namespace wsx::app {
 
-// Handlers that echo through `server` (which must outlive them).
-[[nodiscard]] ServerHandlers make_echo_handlers(Server& server);
+// Handlers that echo every message to the connection it came from.
+[[nodiscard]] ServerHandlers make_echo_handlers();
 
 }  // namespace wsx::app

@@ -97,7 +97,7 @@ int run_host(const config::Config& config, loader::PluginSet plugins, Logger& lo
   std::optional<BroadcastApp> broadcast;
   switch (config.server.app) {
     case config::App::echo:
-      server.set_handlers(make_echo_handlers(server));
+      server.set_handlers(make_echo_handlers());
       break;
     case config::App::broadcast:
       broadcast.emplace(server);

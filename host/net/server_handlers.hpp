@@ -14,6 +14,8 @@
 
 namespace wsx {
 
+class CurrentConnection;  // net/current_connection.hpp
+
 // The two kinds of WebSocket data message (RFC 6455 section 5.6). The values
 // are the frame opcodes.
 enum class MessageType : std::uint8_t { text = WSX_OPCODE_TEXT, binary = WSX_OPCODE_BINARY };
@@ -56,6 +58,11 @@ struct ServerHandlers {
   // its UTF-8 was checked. `payload` is borrowed for the call only.
   std::function<void(ConnectionHandle, MessageType, std::span<const std::uint8_t> payload)>
       on_message;
+  // Instead of on_message when set: the same message, with the connection it
+  // came from to answer on directly (see CurrentConnection). The echo app
+  // uses it.
+  std::function<void(CurrentConnection&, MessageType, std::span<const std::uint8_t> payload)>
+      on_message_here;
   // The connection is gone; called exactly once for every connection that
   // had on_open. `code` is the peer's close code (1005 if its Close carried
   // none), ours if the server closed it (1001 on shutdown, 1008 too slow,

@@ -8,6 +8,7 @@
 #include <exception>
 #include <string_view>
 
+#include "net/current_connection.hpp"
 #include "net/endpoint_text.hpp"
 #include "net/io_thread.hpp"
 
@@ -274,8 +275,13 @@ void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payl
     return;
   }
   call_application("on_message", [&] {
-    if (server_.handlers().on_message)
-      server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
+    const ServerHandlers& handlers = server_.handlers();
+    if (handlers.on_message_here) {
+      CurrentConnection here(*this);
+      handlers.on_message_here(here, static_cast<MessageType>(opcode), payload);
+    } else if (handlers.on_message) {
+      handlers.on_message(handle(), static_cast<MessageType>(opcode), payload);
+    }
   });
 }
 

@@ -155,8 +155,7 @@ TEST(IdleMemory, TenThousandIdleConnectionsStayWithinTheBudget) {
     options.limits.max_connections = 100000;
     options.limits.idle_timeout = std::chrono::milliseconds{0};
     RunningServer running(
-        options, {}, [](Server& server) { return app::make_echo_handlers(server); },
-        LogLevel::warning);
+        options, {}, [](Server&) { return app::make_echo_handlers(); }, LogLevel::warning);
     // Warm up: the thread's read buffer, the allocator's arenas.
     for (int i = 0; i < 20; ++i) {
       auto warm = TestClient::connect(running.endpoint());

@@ -8,13 +8,16 @@
 #include <string>
 
 #include "app/echo_app.hpp"
+#include "net/current_connection.hpp"
 #include "net/server.hpp"
 #include "server_fixture.hpp"
 
 namespace wsx::test {
 
-inline ServerHandlers recording_echo(Server& server, EventLog& events) {
-  ServerHandlers echo = app::make_echo_handlers(server);
+// The echo app's handlers, recording every event in `events`. `Server&` is
+// unused since echo answers through CurrentConnection; callers pass theirs.
+inline ServerHandlers recording_echo(Server& /*server*/, EventLog& events) {
+  ServerHandlers echo = app::make_echo_handlers();
   ServerHandlers handlers;
   handlers.on_open = [&events](ConnectionHandle c, const ConnectionInfo& info) {
     events.add("open thread=" + std::to_string(c.thread) + " path=" + std::string(info.path) +
@@ -22,10 +25,10 @@ inline ServerHandlers recording_echo(Server& server, EventLog& events) {
                " subprotocol=" + std::string(info.subprotocol) +
                " extensions=" + std::string(info.extensions) + " peer=" + std::string(info.peer));
   };
-  handlers.on_message = [&events, echo_message = echo.on_message](
-                            ConnectionHandle c, MessageType type,
-                            std::span<const std::uint8_t> payload) {
-    events.add("message thread=" + std::to_string(c.thread) +
+  handlers.on_message_here = [&events, echo_message = echo.on_message_here](
+                                 CurrentConnection& c, MessageType type,
+                                 std::span<const std::uint8_t> payload) {
+    events.add("message thread=" + std::to_string(c.handle().thread) +
                " type=" + (type == MessageType::text ? "text" : "binary") +
                " size=" + std::to_string(payload.size()));
     echo_message(c, type, payload);

@@ -106,6 +106,8 @@ TEST(ServerEcho, ApplicationCloseSendsItsCodeAndReportsOnClose) {
   EventLog events;
   RunningServer running(test_options(), {}, [&events](Server& server) {
     ServerHandlers handlers = recording_echo(server, events);
+    // The handle-based callback, which on_message_here would take over from.
+    handlers.on_message_here = nullptr;
     handlers.on_message = [&server](ConnectionHandle c, MessageType,
                                     std::span<const std::uint8_t>) {
       EXPECT_EQ(server.close(c, 3001, "app says bye"), SendResult::sent);
@@ -123,6 +125,32 @@ TEST(ServerEcho, ApplicationCloseSendsItsCodeAndReportsOnClose) {
   EXPECT_EQ(close->reason, "app says bye");
   EXPECT_TRUE(client->wait_for_eof(3s));
   EXPECT_TRUE(events.wait_for("close code=3001 reason=app says bye"));
+}
+
+TEST(ServerEcho, TheCurrentConnectionAnswersAndClosesTheSenderDirectly) {
+  EventLog events;
+  RunningServer running(test_options(), {}, [&events](Server& server) {
+    ServerHandlers handlers = recording_echo(server, events);
+    handlers.on_message_here = [](CurrentConnection& c, MessageType,
+                                  std::span<const std::uint8_t> payload) {
+      EXPECT_EQ(c.send_text("got " + std::to_string(payload.size())), SendResult::sent);
+      EXPECT_THROW(c.close(1005), std::invalid_argument);  // RFC 6455 section 7.4.1
+      EXPECT_EQ(c.close(3002, "answered"), SendResult::sent);
+      EXPECT_EQ(c.send_text("too late"), SendResult::not_open);  // section 5.5.1
+    };
+    return handlers;
+  });
+  auto client = TestClient::connect(running.endpoint());
+  client->send_text("hello");
+  auto reply = client->next_message();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->text(), "got 5");
+  auto close = client->wait_for_close();
+  ASSERT_TRUE(close);
+  ASSERT_EQ(close->kind, ClientEvent::Kind::close);
+  EXPECT_EQ(close->code, 3002);
+  EXPECT_EQ(close->reason, "answered");
+  EXPECT_TRUE(events.wait_for("close code=3002 reason=answered"));
 }
 
 TEST(ServerEcho, CloseRejectsACodeThatMayNotBeSent) {

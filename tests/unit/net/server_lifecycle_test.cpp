@@ -200,7 +200,7 @@ TEST(ServerLifecycle, AnApplicationExceptionClosesOnlyThatConnectionWith1011) {
   EventLog events;
   RunningServer running(test_options(), {}, [&](Server& server) {
     ServerHandlers handlers = recording_echo(server, events);
-    handlers.on_message = [](ConnectionHandle, MessageType, std::span<const std::uint8_t>) {
+    handlers.on_message_here = [](CurrentConnection&, MessageType, std::span<const std::uint8_t>) {
       throw std::runtime_error("boom");
     };
     return handlers;
