@@ -2,6 +2,7 @@
 // and the descriptor the host reads.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "permessage_deflate/byte_size.hpp"
@@ -58,6 +59,12 @@ struct RangeCase {
   std::int64_t low;
   std::int64_t high;
 };
+
+// gtest prints a parameter it cannot print as its raw bytes, pointers
+// included, which puts build-dependent text into every ctest test name.
+void PrintTo(const RangeCase& range, std::ostream* out) {
+  *out << range.key << " " << range.low << ".." << range.high;
+}
 
 class ConfigRange : public testing::TestWithParam<RangeCase> {};
 

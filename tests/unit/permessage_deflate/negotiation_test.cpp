@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "test_host.hpp"
@@ -143,6 +144,12 @@ DeflateConfig requiring(DeflateConfig config) {
   return config;
 }
 
+// Named rows print as their name (gtest would print the raw bytes, pointers
+// included, into every ctest test name).
+void PrintTo(const ServerRow& row, std::ostream* out) {
+  *out << row.name;
+}
+
 class ServerAnswerRows : public testing::TestWithParam<ServerRow> {};
 
 TEST_P(ServerAnswerRows, Response) {
@@ -233,6 +240,10 @@ struct ClientRow {
   std::optional<Agreement> agreement;  // nullopt: the connection fails
   const char* failure = "";
 };
+
+void PrintTo(const ClientRow& row, std::ostream* out) {
+  *out << row.name;
+}
 
 class ClientAcceptRows : public testing::TestWithParam<ClientRow> {};
 
