@@ -15,6 +15,8 @@
 #                 context takeover, pool 4 MiB per I/O thread)
 #  wsx-nopool     the same with compressor_pool_memory = "0"
 #  wsx-15-8-1     compress_window_bits 15, mem_level 8, level 1, pool 24 MiB
+#  wsx-12-4-1     compress_window_bits 12, mem_level 4, level 1, pool 4 MiB
+#                 (136 streams of 30 KiB: all 64 connections keep context)
 #  wsx-eq         equal work to beast: window 15 both ways, mem_level 4,
 #                 level 8, and the client offers server_no_context_takeover
 #                 (Beast 1.74 ends every message with a full flush: no
@@ -95,6 +97,7 @@ EOF
 wsx_config wsx ""
 wsx_config wsx-nopool 'compressor_pool_memory = "0"'
 wsx_config wsx-15-8-1 $'compress_window_bits = 15\nmem_level = 8\ncompress_level = 1\ncompressor_pool_memory = "24 MiB"'
+wsx_config wsx-12-4-1 $'compress_window_bits = 12\nmem_level = 4\ncompress_level = 1'
 wsx_config wsx-eq $'compress_window_bits = 15\nclient_max_window_bits = 15\nmem_level = 4\ncompress_level = 8'
 
 offer_of() {
@@ -181,8 +184,8 @@ idle_run() {
   echo "deflate-ab: idle $name #$round: $(((ready - base) * 1024 / idle_connections)) B/conn" >&2
 }
 
-echo_names=(wsx beast wsx-nopool wsx-15-8-1 wsx-eq beast-eq)
-idle_names=(wsx wsx-nopool wsx-15-8-1 beast)
+echo_names=(wsx beast wsx-nopool wsx-15-8-1 wsx-12-4-1 wsx-eq beast-eq)
+idle_names=(wsx wsx-nopool wsx-15-8-1 wsx-12-4-1 beast)
 for ((round = 1; round <= rounds; round++)); do
   for name in "${echo_names[@]}"; do echo_run "$name" "$round"; done
 done

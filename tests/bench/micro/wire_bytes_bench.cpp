@@ -1,6 +1,6 @@
 // Wire bytes per message of the small-message echo (issue 13, item 1): what
 // each server sends back for wsx-bench's own text corpus (the load tool's
-// corpus.cpp, seed 1, the 8192 messages echo sends), compressed the way each
+// corpus.cpp, seed 1: the messages echo sends, and more), compressed the way each
 // server compresses, and the CPU that costs on one core.
 //
 // The load tool cannot see frame bytes on the wire, so this replays the
@@ -25,7 +25,7 @@
 // Argument: 0 wsx defaults (window 10, memLevel 2, level 3, takeover);
 // 1 the same without takeover; 2 wsx 15/8/1 takeover; 3 15/8/1 without;
 // 4 wsx at Beast's settings without takeover (equal work: 15/4/8);
-// 5 Beast defaults (15/4/8, full flush).
+// 5 Beast defaults (15/4/8, full flush); 6-11 see kConfigs.
 #include <benchmark/benchmark.h>
 #include <zlib.h>
 
@@ -44,7 +44,9 @@ namespace wsx::bench {
 namespace {
 
 constexpr std::size_t kConnections = 64;
-constexpr std::size_t kCorpusSize = 8192;
+// More than the 8192 echo cycles through, so that in a timed run no connection
+// sees a message again while the last copy is still in its window.
+constexpr std::size_t kCorpusSize = 65536;
 
 struct WireConfig {
   const char* label;
@@ -54,15 +56,28 @@ struct WireConfig {
   int level;
   bool takeover;
   std::size_t min_size;
+  // Streams the 64 connections use: 64 (one each), or 1 (what a pool gives
+  // when every message takes the one hot stream). With takeover, 1 is no
+  // valid server (connections would share history): it is the cache
+  // reference of issue 13's 1(b), "one stream does 83k".
+  std::size_t streams = kConnections;
 };
 
-constexpr std::array<WireConfig, 6> kConfigs{{
+constexpr std::array<WireConfig, 14> kConfigs{{
     {"wsx defaults 10/2/3 takeover", false, 10, 2, 3, true, 64},
     {"wsx 10/2/3 no takeover", false, 10, 2, 3, false, 64},
     {"wsx 15/8/1 takeover", false, 15, 8, 1, true, 64},
     {"wsx 15/8/1 no takeover", false, 15, 8, 1, false, 64},
     {"wsx 15/4/8 no takeover (equal work)", false, 15, 4, 8, false, 64},
     {"Beast 1.74 defaults 15/4/8 full flush", true, 15, 4, 8, true, 0},
+    {"wsx 15/8/1 no takeover, 1 pooled stream", false, 15, 8, 1, false, 64, 1},
+    {"wsx 15/8/6 takeover", false, 15, 8, 6, true, 64},
+    {"15/8/6 takeover, 1 stream (cache reference)", false, 15, 8, 6, true, 64, 1},
+    {"wsx 15/5/1 takeover", false, 15, 5, 1, true, 64},
+    {"wsx 12/4/1 takeover", false, 12, 4, 1, true, 64},
+    {"wsx 10/2/1 takeover", false, 10, 2, 1, true, 64},
+    {"wsx 15/8/6 no takeover", false, 15, 8, 6, false, 64},
+    {"wsx 15/8/6 no takeover, 1 pooled stream", false, 15, 8, 6, false, 64, 1},
 }};
 
 // One connection's compressor of either kind; returns the payload size.
@@ -123,7 +138,7 @@ void BM_EchoWireBytes(benchmark::State& state) {
   const WireConfig& config = kConfigs.at(static_cast<std::size_t>(state.range(0)));
   const std::vector<std::string> corpus = make_text_corpus(1, kCorpusSize);
   std::vector<std::unique_ptr<Compressor>> connections;
-  for (std::size_t i = 0; i < kConnections; ++i)
+  for (std::size_t i = 0; i < config.streams; ++i)
     connections.push_back(std::make_unique<Compressor>(config));
   std::vector<std::uint8_t> out;
   std::size_t next = 0;
@@ -133,7 +148,7 @@ void BM_EchoWireBytes(benchmark::State& state) {
   std::uint64_t messages = 0;
   for (auto _ : state) {
     const std::string& message = corpus[next];
-    const std::size_t size = connections[next % kConnections]->compress(message, out);
+    const std::size_t size = connections[next % config.streams]->compress(message, out);
     benchmark::DoNotOptimize(out.data());
     raw += message.size();
     payload += size;
