@@ -24,6 +24,11 @@
 #  beast          beast-echo --deflate-beast-defaults (15/15, memLevel 4,
 #                 compLevel 8, takeover announced, full flush per message)
 #  beast-eq       the same, the client offering server_no_context_takeover
+#  wsx-eq10       equal work at window 10: wsx defaults, the client offering
+#                 server_no_context_takeover
+#  beast-eq10     beast-echo --deflate (the wsx plugin's settings: window 10,
+#                 memLevel 2, level 3), the same offer
+# --echo "NAMES" runs only those echo configurations (and no idle runs).
 # Progress on stderr; a markdown table on stdout.
 set -euo pipefail
 script_name=deflate-ab
@@ -34,13 +39,14 @@ die() {
   echo "deflate-ab: $*" >&2
   exit 1
 }
-[[ $# -ge 1 ]] || die "usage: $0 BUILD_DIR [--quick] [--no-idle]"
+[[ $# -ge 1 ]] || die "usage: $0 BUILD_DIR [--quick] [--no-idle] [--echo=\"NAMES\"]"
 build=$(cd "$1" && pwd)
 shift
 rounds=3
 duration=5
 idle_connections=10000
 do_idle=true
+only_echo=()
 for arg in "$@"; do
   case $arg in
     --quick)
@@ -49,6 +55,10 @@ for arg in "$@"; do
       idle_connections=2000
       ;;
     --no-idle) do_idle=false ;;
+    --echo=*)
+      read -r -a only_echo <<<"${arg#--echo=}"
+      do_idle=false
+      ;;
     *) die "unknown option $arg" ;;
   esac
 done
@@ -98,11 +108,12 @@ wsx_config wsx ""
 wsx_config wsx-nopool 'compressor_pool_memory = "0"'
 wsx_config wsx-15-8-1 $'compress_window_bits = 15\nmem_level = 8\ncompress_level = 1\ncompressor_pool_memory = "24 MiB"'
 wsx_config wsx-12-4-1 $'compress_window_bits = 12\nmem_level = 4\ncompress_level = 1'
+wsx_config wsx-eq10 ""
 wsx_config wsx-eq $'compress_window_bits = 15\nclient_max_window_bits = 15\nmem_level = 4\ncompress_level = 8'
 
 offer_of() {
   case $1 in
-    *-eq) echo "client_max_window_bits; server_no_context_takeover" ;;
+    *-eq | *-eq10) echo "client_max_window_bits; server_no_context_takeover" ;;
     *) echo "client_max_window_bits" ;;
   esac
 }
@@ -116,7 +127,9 @@ start_server() {
   rm -f "$log"
   case $name in
     beast*)
-      taskset -c 0 "$beast_bin" --port 0 --deflate-beast-defaults >"$log" 2>&1 &
+      local mode=--deflate-beast-defaults
+      [[ $name == beast-eq10 ]] && mode=--deflate
+      taskset -c 0 "$beast_bin" --port 0 "$mode" >"$log" 2>&1 &
       server_pid=$!
       for ((tries = 0; tries < 200; tries++)); do
         server_port=$(listening_port "$log")
@@ -184,7 +197,8 @@ idle_run() {
   echo "deflate-ab: idle $name #$round: $(((ready - base) * 1024 / idle_connections)) B/conn" >&2
 }
 
-echo_names=(wsx beast wsx-nopool wsx-15-8-1 wsx-12-4-1 wsx-eq beast-eq)
+echo_names=(wsx beast wsx-nopool wsx-15-8-1 wsx-12-4-1 wsx-eq beast-eq wsx-eq10 beast-eq10)
+if ((${#only_echo[@]} > 0)); then echo_names=("${only_echo[@]}"); fi
 idle_names=(wsx wsx-nopool wsx-15-8-1 wsx-12-4-1 beast)
 for ((round = 1; round <= rounds; round++)); do
   for name in "${echo_names[@]}"; do echo_run "$name" "$round"; done
