@@ -360,6 +360,29 @@ TEST(CompressorPool, WithoutAThreadContextAConnectionKeepsItsOwnCompressor) {
   EXPECT_EQ(pool_of(context).streams(), 0u);
 }
 
+// Pool streams count against max_memory too: with room in the pool but
+// max_memory spent by one stream, a second connection's message goes out
+// plain while the first holds the stream, and the budget comes back when
+// the pool is destroyed.
+TEST(CompressorPool, StreamsAreCountedAgainstMaxMemory) {
+  const std::uint64_t inflater = Inflater::memory_bound({11, false});
+  auto config = pool_config(4);
+  config.push_back({"max_memory", std::to_string(2 * inflater + default_stream_bytes())});
+  TestPlugin plugin(config);
+  {
+    const TestThreadContext context(plugin);
+    Negotiation a = pooled_connection(plugin, context);
+    Negotiation b = pooled_connection(plugin, context);
+    EXPECT_EQ(plugin.plugin().budget().reserved(), 2 * inflater);
+    ASSERT_EQ(encode(*a.extension, {WSX_OPCODE_TEXT, false, 0, message_of(1, 0)}).status, WSX_OK);
+    EXPECT_EQ(plugin.plugin().budget().reserved(), 2 * inflater + default_stream_bytes());
+    const Result plain = encode(*b.extension, {WSX_OPCODE_TEXT, true, 0, message_of(2, 0)});
+    EXPECT_EQ(plain.status, WSX_UNCHANGED);
+    EXPECT_EQ(pool_of(context).streams(), 1u);
+  }
+  EXPECT_EQ(plugin.plugin().budget().reserved(), 0u);
+}
+
 // compressor_pool_memory = "0": no pool, and thread_create says so with a
 // NULL context.
 TEST(CompressorPool, OffMeansNoThreadContext) {
