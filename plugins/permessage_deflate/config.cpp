@@ -46,7 +46,9 @@ class ConfigBuilder {
     if (key == "mem_level") return integer(param, 1, 9, config_.mem_level);
     if (key == "min_size") return size(param);
     if (key == "skip_incompressible") return boolean(param, config_.skip_incompressible);
-    if (key == "max_memory") return memory(param);
+    if (key == "max_memory") return memory(param, config_.max_memory, "unlimited");
+    if (key == "compressor_pool_memory")
+      return memory(param, config_.compressor_pool_memory, "off");
     // The host rejects undeclared keys before create(); a host that does not
     // still gets a clear answer.
     return "unknown parameter \"" + std::string(key) + "\"";
@@ -90,15 +92,17 @@ class ConfigBuilder {
 
   // A string with a unit, as declared (the host refuses other TOML types
   // before create, and so must the plugin under any other host).
-  std::optional<std::string> memory(const wsx_config_param& param) {
+  static std::optional<std::string> memory(const wsx_config_param& param, std::uint64_t& field,
+                                           std::string_view zero_means) {
     if (param.type != WSX_PARAM_STRING) return wrong_type(param, "a string");
     const std::optional<std::uint64_t> bytes = parse_byte_size(view(param.string_value));
     if (!bytes) {
-      return "max_memory = \"" + std::string(view(param.string_value)) +
+      return std::string(view(param.key)) + " = \"" + std::string(view(param.string_value)) +
              "\" is not a size: use bytes or a number with B, KiB, MiB, GiB, KB, MB, GB "
-             "(e.g. \"256 MiB\"), or \"0\" for unlimited";
+             "(e.g. \"256 MiB\"), or \"0\" for " +
+             std::string(zero_means);
     }
-    config_.max_memory = *bytes;
+    field = *bytes;
     return std::nullopt;
   }
 

@@ -81,10 +81,25 @@ struct DeflateConfig {
   // bytes; 0 means unlimited. A connection that would not fit goes on
   // without compression (its offer is declined).
   std::uint64_t max_memory = 0;
+  // The deflate streams the connections of ONE I/O thread share, in bytes
+  // (compressor_pool.hpp); 0 turns the pool off (every connection keeps a
+  // compressor of its own, as before). With the pool, a connection holds a
+  // compressor only while it sends a message; after it, the stream goes
+  // back to the pool and its history stays usable by that connection until
+  // another one needs the stream, so while the pool is big enough nothing
+  // changes on the wire. When it is not, the least recently active
+  // connection's stream is reset for the newcomer (RFC 7692 §7.1.1.1: a
+  // sender may drop its context at a message boundary) and, with no stream
+  // left at all, a message goes out uncompressed. 4 MiB holds 341 streams
+  // at the default window 10 / mem_level 2 (12 KiB each), 27 at window
+  // 15 / mem_level 5 and 15 at 15 / 8; an idle connection then costs its
+  // decompressor only. Needs a host with per-thread contexts (ABI rule 7);
+  // without one every connection keeps its own compressor.
+  std::uint64_t compressor_pool_memory = std::uint64_t{4} << 20;
 };
 
 // What the host shows for --check-plugin and checks [plugin.params] against.
-inline constexpr std::array<wsx_param_spec, 12> kConfigParamSpecs{{
+inline constexpr std::array<wsx_param_spec, 13> kConfigParamSpecs{{
     {"server_max_window_bits", WSX_PARAM_INTEGER,
      "8-15 (default 15): largest LZ77 window the server compresses with"},
     {"client_max_window_bits", WSX_PARAM_INTEGER,
@@ -107,6 +122,9 @@ inline constexpr std::array<wsx_param_spec, 12> kConfigParamSpecs{{
     {"max_memory", WSX_PARAM_STRING,
      "size such as \"256 MiB\" (default \"0\" = unlimited): zlib memory budget of all "
      "connections"},
+    {"compressor_pool_memory", WSX_PARAM_STRING,
+     "size (default \"4 MiB\", \"0\" = off): deflate streams shared by the connections of one "
+     "I/O thread"},
 }};
 
 struct ConfigError {

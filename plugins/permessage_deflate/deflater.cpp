@@ -76,7 +76,11 @@ void Deflater::end_message() noexcept {
   // would have them, without giving the memory back: the next message is
   // byte-for-byte what a fresh stream makes. If it fails (it cannot on a
   // stream deflateInit2 opened), fall back to a new stream.
-  if (settings_.no_context_takeover && open_ && deflateReset(&stream_) != Z_OK) close();
+  if (settings_.no_context_takeover) reset();
+}
+
+void Deflater::reset() noexcept {
+  if (open_ && deflateReset(&stream_) != Z_OK) close();
 }
 
 std::optional<CodecError> Deflater::compress(wsx_bytes payload, bool final_frame, HostBuffer& out) {

@@ -44,6 +44,10 @@ class Deflater {
   // ~280 us per message (issue 13, 1(a); BM_DeflateNoTakeoverEncode).
   void end_message() noexcept;
 
+  // Forgets the history now (deflateReset), keeping the memory: what a
+  // pooled stream gets before it serves another connection.
+  void reset() noexcept;
+
   // zlib bytes this stream holds now.
   [[nodiscard]] std::size_t bytes_held() const noexcept { return memory_.in_use(); }
 

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "abi_struct.hpp"
+#include "compressor_pool.hpp"
 #include "config.hpp"
 #include "host_services.hpp"
 #include "per_message_deflate.hpp"
@@ -127,6 +128,23 @@ void destroy(void* plugin) {
   delete static_cast<Plugin*>(plugin);
 }
 
+// --- Thread contexts (ABI rule 7) ----------------------------------------------
+
+// One compressor pool per I/O thread (compressor_pool.hpp), or none (NULL)
+// when the pool is off: the connections then keep their own compressors.
+wsx_status thread_create(void* plugin, const wsx_thread_info* raw_thread, void** out_thread_context,
+                         wsx_error* error) {
+  Plugin& self = plugin_of(plugin);
+  return guarded(self.host(), error, [&] {
+    *out_thread_context = self.make_pool(read_abi_struct(raw_thread)).release();
+    return WSX_OK;
+  });
+}
+
+void thread_destroy(void*, void* thread_context) {
+  delete static_cast<wsx::pmd::CompressorPool*>(thread_context);
+}
+
 // --- Descriptor --------------------------------------------------------------
 
 constexpr wsx_extension_def kPermessageDeflate{
@@ -155,8 +173,8 @@ constexpr wsx_plugin_descriptor kDescriptor{
     std::size(kExtensions),
     &create,
     &destroy,
-    nullptr,  // thread_create: the compressor pool is not built yet
-    nullptr,
+    &thread_create,
+    &thread_destroy,
 };
 
 }  // namespace

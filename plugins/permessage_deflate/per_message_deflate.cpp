@@ -34,12 +34,14 @@ InflaterSettings inflater_settings(const ConnectionSettings& settings) noexcept 
 }  // namespace
 
 PerMessageDeflate::PerMessageDeflate(Plugin& plugin, const ConnectionSettings& settings,
-                                     BudgetReservation reservation) noexcept
+                                     BudgetReservation reservation, CompressorPool* pool) noexcept
     : plugin_(plugin),
       settings_(settings),
       reservation_(std::move(reservation)),
       deflater_(deflater_settings(settings, plugin.config()), plugin.gauge()),
-      inflater_(inflater_settings(settings), plugin.gauge()) {}
+      inflater_(inflater_settings(settings), plugin.gauge()) {
+  if (pool != nullptr) pooled_.emplace(*pool, deflater_settings(settings, plugin.config()));
+}
 
 const HostServices& PerMessageDeflate::host() const noexcept {
   return plugin_.host();
@@ -62,6 +64,14 @@ bool PerMessageDeflate::should_compress(const wsx_frame& first_frame) {
   if (plugin_.config().skip_incompressible && looks_incompressible(first_frame.payload)) {
     return false;
   }
+  // Pooled: a stream for this message only, or none left (the message goes
+  // out uncompressed). Decided here, before any byte is compressed, and
+  // kept until the final frame: no other connection touches it meanwhile.
+  if (pooled_) {
+    compressing_with_ = pooled_->begin_message();
+    return compressing_with_ != nullptr;
+  }
+  compressing_with_ = &deflater_;
   // Without context takeover the connection's reservation leaves the
   // compressor out; its memory is taken from the budget when the first
   // compressed message needs it and kept with the stream (which is reset,
@@ -95,14 +105,20 @@ wsx_status PerMessageDeflate::encode(const wsx_frame& in, wsx_frame_out& out, ws
   }
 
   HostBuffer payload(host, out.payload);
-  if (auto failure = deflater_.compress(in.payload, in.fin != 0, payload)) {
+  if (auto failure = compressing_with_->compress(in.payload, in.fin != 0, payload)) {
     return host.fail(error, failure->close_code, failure->message);
   }
   // RFC 7692 §6: RSV1 ("Per-Message Compressed") marks the first frame of a
   // compressed message and no other.
   out.rsv = first_frame ? static_cast<std::uint8_t>(out.rsv | WSX_RSV1) : without_rsv1(out.rsv);
   if (in.fin != 0) {
-    deflater_.end_message();
+    // Pooled: the stream goes back, our history with it (compressor_pool.hpp).
+    if (pooled_) {
+      pooled_->end_message();
+    } else {
+      deflater_.end_message();
+    }
+    compressing_with_ = nullptr;
     outgoing_ = Outgoing::between_messages;
   }
   return WSX_OK;

@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
+#include "compressor_pool.hpp"
 #include "deflater.hpp"
 #include "host_services.hpp"
 #include "inflater.hpp"
@@ -21,9 +23,11 @@ class Plugin;
 class PerMessageDeflate {
  public:
   // `reservation` is this connection's share of the memory budget; it is
-  // given back when the extension is destroyed.
+  // given back when the extension is destroyed. With `pool` (this I/O
+  // thread's, which outlives the extension: ABI rule 7) the compressor
+  // comes from the pool message by message; without, it is our own.
   PerMessageDeflate(Plugin& plugin, const ConnectionSettings& settings,
-                    BudgetReservation reservation) noexcept;
+                    BudgetReservation reservation, CompressorPool* pool) noexcept;
   PerMessageDeflate(const PerMessageDeflate&) = delete;
   PerMessageDeflate& operator=(const PerMessageDeflate&) = delete;
 
@@ -36,8 +40,10 @@ class PerMessageDeflate {
   [[nodiscard]] const ConnectionSettings& settings() const noexcept { return settings_; }
   // zlib bytes this connection holds now (both directions).
   [[nodiscard]] std::size_t zlib_bytes_held() const noexcept {
-    return deflater_.bytes_held() + inflater_.bytes_held();
+    return (pooled_ ? pooled_->bytes_held() : deflater_.bytes_held()) + inflater_.bytes_held();
   }
+  // Whether the compressor comes from a thread's pool.
+  [[nodiscard]] bool pooled() const noexcept { return pooled_.has_value(); }
   // Budget bytes held for the whole connection, and for a compressor
   // without context takeover once it was first used.
   [[nodiscard]] std::uint64_t reserved_bytes() const noexcept {
@@ -53,7 +59,11 @@ class PerMessageDeflate {
   ConnectionSettings settings_;
   BudgetReservation reservation_;
   BudgetReservation compressor_reservation_;
+  // Our own compressor (unused, and never opened, when pooled).
   Deflater deflater_;
+  std::optional<PooledCompressor> pooled_;
+  // The compressor of the message being sent (one of the two above).
+  Deflater* compressing_with_ = nullptr;
   Inflater inflater_;
   Outgoing outgoing_ = Outgoing::between_messages;
   bool incoming_compressed_ = false;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "abi_struct.hpp"
+#include "compressor_pool.hpp"
 #include "deflater.hpp"
 #include "inflater.hpp"
 #include "per_message_deflate.hpp"
@@ -77,10 +78,11 @@ ConnectionSettings Plugin::effective_settings(Role role, const Agreement& agreem
   return settings;
 }
 
-std::uint64_t Plugin::connection_reservation(const ConnectionSettings& settings) const {
+std::uint64_t Plugin::connection_reservation(const ConnectionSettings& settings,
+                                             bool pooled) const {
   std::uint64_t bytes = Inflater::memory_bound(
       {settings.incoming.window_bits, settings.incoming.no_context_takeover});
-  if (!settings.outgoing.no_context_takeover) {
+  if (!pooled && !settings.outgoing.no_context_takeover) {
     bytes += Deflater::memory_bound(
         {settings.outgoing.window_bits, false, config_.compress_level, config_.mem_level});
   }
@@ -94,17 +96,30 @@ std::uint64_t Plugin::configured_connection_reservation() const {
   return connection_reservation(effective_settings(Role::server, as_configured));
 }
 
+std::unique_ptr<CompressorPool> Plugin::make_pool(const wsx_thread_info& thread) {
+  if (config_.compressor_pool_memory == 0) return nullptr;
+  host_.log(WSX_LOG_DEBUG, "I/O thread " + std::to_string(thread.thread_index) + " of " +
+                               std::to_string(thread.thread_count) + ": compressor pool of " +
+                               std::to_string(config_.compressor_pool_memory) + " bytes");
+  return std::make_unique<CompressorPool>(config_.compressor_pool_memory, config_.compress_level,
+                                          config_.mem_level, gauge_, budget_);
+}
+
 std::variant<std::unique_ptr<PerMessageDeflate>, std::string> Plugin::make_extension(
-    Role role, const Agreement& agreement) {
+    Role role, const Agreement& agreement, void* thread_context) {
   const ConnectionSettings settings = effective_settings(role, agreement);
-  BudgetReservation reservation(budget_, connection_reservation(settings));
+  // The context is the pool thread_create made (entry.cpp), or NULL: no
+  // pool on this thread (pool off, an older host, a client without I/O
+  // threads), and the connection keeps a compressor of its own.
+  auto* pool = static_cast<CompressorPool*>(thread_context);
+  BudgetReservation reservation(budget_, connection_reservation(settings, pool != nullptr));
   if (!reservation.held()) return budget_message(budget_);
   host_.log(WSX_LOG_DEBUG,
             "reserved " + std::to_string(reservation.bytes()) +
                 " bytes of zlib memory (budget: " + std::to_string(budget_.reserved()) + " of " +
                 (budget_.unlimited() ? std::string("unlimited") : std::to_string(budget_.limit())) +
                 " bytes in use)");
-  return std::make_unique<PerMessageDeflate>(*this, settings, std::move(reservation));
+  return std::make_unique<PerMessageDeflate>(*this, settings, std::move(reservation), pool);
 }
 
 wsx_status Plugin::server_negotiate(const wsx_server_offer& offer, void** out_extension,
@@ -124,7 +139,7 @@ wsx_status Plugin::server_negotiate(const wsx_server_offer& offer, void** out_ex
   }
   const ServerAnswer& answer = std::get<ServerAnswer>(answered);
 
-  auto made = make_extension(Role::server, answer.agreement);
+  auto made = make_extension(Role::server, answer.agreement, offer.thread_context);
   if (const auto* why = std::get_if<std::string>(&made)) {
     // Not an error: the connection proceeds without compression.
     host_.log(WSX_LOG_INFO, "declined an offer: " + *why);
@@ -177,7 +192,7 @@ wsx_status Plugin::client_accept(const wsx_client_response& response, void** out
   if (const auto* rejection = std::get_if<Rejection>(&accepted)) {
     return host_.fail(error, WSX_CLOSE_PROTOCOL_ERROR, rejection->reason);
   }
-  auto made = make_extension(Role::client, std::get<Agreement>(accepted));
+  auto made = make_extension(Role::client, std::get<Agreement>(accepted), response.thread_context);
   if (const auto* why = std::get_if<std::string>(&made)) {
     return host_.fail(error, WSX_CLOSE_INTERNAL_ERROR, *why);
   }

@@ -21,6 +21,7 @@
 namespace wsx::pmd {
 
 class PerMessageDeflate;
+class CompressorPool;
 
 class Plugin {
  public:
@@ -43,13 +44,20 @@ class Plugin {
   // The budget a connection reserves when it is accepted: the worst case of
   // every zlib stream it keeps between messages. A compressor that lives
   // only during a message (no context takeover) is reserved per message.
-  [[nodiscard]] std::uint64_t connection_reservation(const ConnectionSettings& settings) const;
+  // A pooled compressor (`pooled`) is reserved by the pool, per stream.
+  [[nodiscard]] std::uint64_t connection_reservation(const ConnectionSettings& settings,
+                                                     bool pooled = false) const;
   // What a connection runs with for `agreement`: the agreed settings, plus
   // keep_compression_context applied to what we send.
   [[nodiscard]] ConnectionSettings effective_settings(Role role, const Agreement& agreement) const;
   // The same for a server connection that gets exactly the configured
   // windows and takeover settings.
   [[nodiscard]] std::uint64_t configured_connection_reservation() const;
+
+  // The thread context (ABI rule 7): this thread's compressor pool, or
+  // nullptr when the pool is off (compressor_pool_memory = 0). Called on
+  // the I/O thread it is for; the result is destroyed by destroy_pool.
+  [[nodiscard]] std::unique_ptr<CompressorPool> make_pool(const wsx_thread_info& thread);
 
   [[nodiscard]] const HostServices& host() const noexcept { return host_; }
   [[nodiscard]] const DeflateConfig& config() const noexcept { return config_; }
@@ -62,7 +70,7 @@ class Plugin {
   // Reserves the connection's budget and creates its extension, or explains
   // why not.
   std::variant<std::unique_ptr<PerMessageDeflate>, std::string> make_extension(
-      Role role, const Agreement& agreement);
+      Role role, const Agreement& agreement, void* thread_context);
 
   HostServices host_;
   DeflateConfig config_;

@@ -15,6 +15,7 @@ static_assert(kHeaderBytes >= sizeof(std::size_t));
 }  // namespace
 
 void MemoryGauge::add(std::size_t bytes) noexcept {
+  allocations_.fetch_add(1, std::memory_order_relaxed);
   const std::size_t now = in_use_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   std::size_t peak = peak_.load(std::memory_order_relaxed);
   while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {

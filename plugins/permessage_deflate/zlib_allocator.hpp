@@ -22,8 +22,13 @@ class MemoryGauge {
   [[nodiscard]] std::size_t peak() const noexcept { return peak_.load(std::memory_order_relaxed); }
   // Starts a new peak measurement from the current use.
   void reset_peak() noexcept { peak_.store(in_use(), std::memory_order_relaxed); }
+  // zlib allocations so far (a warm connection makes none per frame).
+  [[nodiscard]] std::size_t allocations() const noexcept {
+    return allocations_.load(std::memory_order_relaxed);
+  }
 
  private:
+  std::atomic<std::size_t> allocations_{0};
   std::atomic<std::size_t> in_use_{0};
   std::atomic<std::size_t> peak_{0};
 };

@@ -3,7 +3,8 @@
 // websocket_server_async example) on ONE I/O thread, the same as wsx's
 // default io_threads = 1, so both servers get the same single core.
 //
-//   beast-echo [--port P] [--deflate]    prints "listening on 127.0.0.1:PORT"
+//   beast-echo [--port P] [--deflate | --deflate-beast-defaults]
+//                                        prints "listening on 127.0.0.1:PORT"
 //
 // Every message goes back as received: text as text, binary as binary.
 // SIGINT/SIGTERM stop it; the io_context then destroys every session.
@@ -53,7 +54,15 @@ using asio::ip::tcp;
 //    beast-echo compresses every message whatever its size.
 // Beast 1.74 compresses with its own C++ port of zlib (boost/beast/zlib),
 // not with the system zlib wsx links.
-websocket::permessage_deflate deflate_settings() {
+websocket::permessage_deflate deflate_settings(bool beast_defaults) {
+  if (beast_defaults) {
+    // Beast 1.74's own defaults: windows 15 both ways, compLevel 8, memLevel
+    // 4, context takeover announced (yet every message ends in a full flush,
+    // so no message refers back to an earlier one).
+    websocket::permessage_deflate settings;
+    settings.server_enable = true;
+    return settings;
+  }
   const wsx::pmd::DeflateConfig wsx_defaults;
   websocket::permessage_deflate settings;
   settings.server_enable = true;
@@ -74,11 +83,11 @@ constexpr std::size_t kReadMessageMax = 16 * 1024 * 1024;
 
 class EchoSession : public std::enable_shared_from_this<EchoSession> {
  public:
-  EchoSession(tcp::socket socket, bool deflate) : ws_(std::move(socket)) {
+  EchoSession(tcp::socket socket, bool deflate, bool beast_defaults) : ws_(std::move(socket)) {
     boost::system::error_code ignored;
     // wsx sets TCP_NODELAY on every session too (host/net/session.cpp).
     ws_.next_layer().set_option(tcp::no_delay(true), ignored);
-    if (deflate) ws_.set_option(deflate_settings());
+    if (deflate) ws_.set_option(deflate_settings(beast_defaults));
     // Handshake within 30 s, idle connections dropped after 300 s: Beast's
     // suggested server timeouts, comparable to wsx's timers (5 s / 60 s).
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -124,16 +133,18 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
 
 class Listener {
  public:
-  Listener(asio::io_context& context, std::uint16_t port, bool deflate)
+  Listener(asio::io_context& context, std::uint16_t port, bool deflate, bool beast_defaults)
       : acceptor_(context, tcp::endpoint(asio::ip::address_v4::loopback(), port)),
-        deflate_(deflate) {}
+        deflate_(deflate),
+        beast_defaults_(beast_defaults) {}
 
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
   void accept() {
     acceptor_.async_accept([this](beast::error_code error, tcp::socket socket) {
       if (error == asio::error::operation_aborted) return;
-      if (!error) std::make_shared<EchoSession>(std::move(socket), deflate_)->start();
+      if (!error)
+        std::make_shared<EchoSession>(std::move(socket), deflate_, beast_defaults_)->start();
       accept();
     });
   }
@@ -146,6 +157,7 @@ class Listener {
  private:
   tcp::acceptor acceptor_;
   bool deflate_;
+  bool beast_defaults_;
 };
 
 }  // namespace
@@ -155,7 +167,7 @@ int main(int argc, char** argv) {
   if (!options) return 2;
   try {
     asio::io_context context(1);
-    Listener listener(context, options->port, options->deflate);
+    Listener listener(context, options->port, options->deflate, options->beast_defaults);
     listener.accept();
     asio::signal_set signals(context, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code, int) {

@@ -1,5 +1,6 @@
 // Command line shared by the comparison peers (beast-echo, raw-tcp-echo):
-// `--port P` (0 picks a free port) and, for beast-echo, `--deflate`. The
+// `--port P` (0 picks a free port) and, for beast-echo, `--deflate` (the
+// wsx plugin's settings) or `--deflate-beast-defaults` (Beast's own). The
 // benchmark scripts read the chosen port from the "listening on" line.
 #pragma once
 
@@ -14,12 +15,16 @@ namespace wsx::bench {
 struct PeerOptions {
   std::uint16_t port = 0;
   bool deflate = false;
+  // With deflate: Beast's own permessage_deflate defaults instead of the
+  // wsx plugin's settings.
+  bool beast_defaults = false;
 };
 
 // Returns nullopt (after printing why and the usage) on a bad command line.
 // `accepts_deflate` is false for peers that have no extension to turn on.
 inline std::optional<PeerOptions> parse_peer_options(int argc, char** argv, bool accepts_deflate) {
-  const std::string_view usage = accepts_deflate ? " [--port P] [--deflate]" : " [--port P]";
+  const std::string_view usage =
+      accepts_deflate ? " [--port P] [--deflate | --deflate-beast-defaults]" : " [--port P]";
   PeerOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -34,6 +39,9 @@ inline std::optional<PeerOptions> parse_peer_options(int argc, char** argv, bool
       options.port = static_cast<std::uint16_t>(port);
     } else if (arg == "--deflate" && accepts_deflate) {
       options.deflate = true;
+    } else if (arg == "--deflate-beast-defaults" && accepts_deflate) {
+      options.deflate = true;
+      options.beast_defaults = true;
     } else {
       std::cerr << "usage: " << argv[0] << usage << "\n";
       return std::nullopt;

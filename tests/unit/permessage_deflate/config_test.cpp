@@ -30,6 +30,7 @@ TEST(Config, DefaultsWhenTheTableIsEmpty) {
   EXPECT_EQ(config.min_size, 64u);
   EXPECT_TRUE(config.skip_incompressible);
   EXPECT_EQ(config.max_memory, 0u);
+  EXPECT_EQ(config.compressor_pool_memory, 4u << 20);
 }
 
 TEST(Config, EveryParameterIsApplied) {
@@ -113,6 +114,18 @@ TEST(Config, MaxMemoryTakesSizesAsDeclaredAString) {
   EXPECT_NE(error->find("max_memory = \"lots\" is not a size"), std::string::npos) << *error;
 }
 
+TEST(Config, CompressorPoolMemoryTakesSizes) {
+  TestPlugin sized({{"compressor_pool_memory", std::string("512 KiB")}});
+  EXPECT_EQ(sized.plugin().config().compressor_pool_memory, 512u << 10);
+  TestPlugin off({{"compressor_pool_memory", std::string("0")}});
+  EXPECT_EQ(off.plugin().config().compressor_pool_memory, 0u);
+  const auto error = TestPlugin::create_error({{"compressor_pool_memory", std::string("big")}});
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("compressor_pool_memory = \"big\" is not a size"), std::string::npos)
+      << *error;
+  EXPECT_NE(error->find("\"0\" for off"), std::string::npos) << *error;
+}
+
 TEST(Config, WrongTypesAreRejected) {
   const auto boolean_for_integer = TestPlugin::create_error({{"mem_level", true}});
   ASSERT_TRUE(boolean_for_integer);
@@ -179,7 +192,10 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
         reinterpret_cast<const void*>(def.destroy_extension)}) {
     EXPECT_NE(function, nullptr);
   }
-  ASSERT_EQ(descriptor->param_count, 12u);
+  // Rule 7: the compressor pool is the thread context; set both or neither.
+  EXPECT_NE(descriptor->thread_create, nullptr);
+  EXPECT_NE(descriptor->thread_destroy, nullptr);
+  ASSERT_EQ(descriptor->param_count, 13u);
   const std::vector<std::pair<std::string, int>> expected{
       {"server_max_window_bits", WSX_PARAM_INTEGER},
       {"client_max_window_bits", WSX_PARAM_INTEGER},
@@ -192,7 +208,8 @@ TEST(Descriptor, DeclaresTheExtensionAndItsParameters) {
       {"mem_level", WSX_PARAM_INTEGER},
       {"min_size", WSX_PARAM_INTEGER},
       {"skip_incompressible", WSX_PARAM_BOOLEAN},
-      {"max_memory", WSX_PARAM_STRING}};
+      {"max_memory", WSX_PARAM_STRING},
+      {"compressor_pool_memory", WSX_PARAM_STRING}};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(descriptor->params[i].name, expected[i].first);
     EXPECT_EQ(descriptor->params[i].type, expected[i].second);

@@ -151,6 +151,24 @@ std::optional<std::string> TestPlugin::create_error(const std::vector<ConfigValu
   return call.message;
 }
 
+// --- TestThreadContext -------------------------------------------------------
+
+TestThreadContext::TestThreadContext(TestPlugin& plugin, std::uint32_t index, std::uint32_t count)
+    : plugin_(plugin) {
+  const wsx_plugin_descriptor& descriptor = plugin.descriptor();
+  if (descriptor.thread_create == nullptr) throw std::runtime_error("no thread_create");
+  const wsx_thread_info info{sizeof(wsx_thread_info), index, count};
+  core::ByteBuffer message;
+  wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
+  if (descriptor.thread_create(plugin.instance(), &info, &context_, &error) != WSX_OK) {
+    throw std::runtime_error("thread_create failed: " + std::string(message.text()));
+  }
+}
+
+TestThreadContext::~TestThreadContext() {
+  if (context_ != nullptr) plugin_.descriptor().thread_destroy(plugin_.instance(), context_);
+}
+
 // --- TestExtension -----------------------------------------------------------
 
 TestExtension::~TestExtension() {
@@ -219,14 +237,16 @@ struct AcceptedViews {
 }  // namespace
 
 Negotiation server_negotiate(TestPlugin& plugin, std::string_view offer_text,
-                             const std::vector<Accepted>& accepted) {
+                             const std::vector<Accepted>& accepted, void* thread_context,
+                             std::size_t offer_size) {
   const std::vector<core::ExtensionParam> offered = params(offer_text);
   const std::vector<wsx_param> c_params = core::to_c_params(offered);
   const AcceptedViews views(accepted);
   wsx_params_out response;
   wsx_server_offer offer{
       sizeof(wsx_server_offer), str("permessage-deflate"), c_params.data(), c_params.size(),
-      views.pointers.data(),    views.pointers.size(),     &response,       nullptr};
+      views.pointers.data(),    views.pointers.size(),     &response,       thread_context};
+  if (offer_size != 0) offer.struct_size = offer_size;
   core::ByteBuffer message;
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
   void* extension = nullptr;
@@ -254,13 +274,13 @@ ClientOffer client_offer(TestPlugin& plugin) {
 }
 
 Negotiation client_accept(TestPlugin& plugin, std::string_view response_text,
-                          const std::vector<Accepted>& accepted) {
+                          const std::vector<Accepted>& accepted, void* thread_context) {
   const std::vector<core::ExtensionParam> response_params = params(response_text);
   const std::vector<wsx_param> c_params = core::to_c_params(response_params);
   const AcceptedViews views(accepted);
   wsx_client_response response{
       sizeof(wsx_client_response), str("permessage-deflate"), c_params.data(), c_params.size(),
-      views.pointers.data(),       views.pointers.size(),     nullptr};
+      views.pointers.data(),       views.pointers.size(),     thread_context};
   core::ByteBuffer message;
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
   void* extension = nullptr;
@@ -315,10 +335,10 @@ Result decode(TestExtension& extension, const Frame& frame, std::uint64_t max_pa
   });
 }
 
-Pair negotiate_pair(TestPlugin& server_plugin, TestPlugin& client_plugin) {
+Pair negotiate_pair(TestPlugin& server_plugin, TestPlugin& client_plugin, void* server_context) {
   const ClientOffer offer = client_offer(client_plugin);
   EXPECT_EQ(offer.status, WSX_OK) << offer.message;
-  Negotiation server = server_negotiate(server_plugin, to_string(offer.params));
+  Negotiation server = server_negotiate(server_plugin, to_string(offer.params), {}, server_context);
   EXPECT_EQ(server.status, WSX_OK) << server.message;
   Negotiation client = client_accept(client_plugin, to_string(server.response));
   EXPECT_EQ(client.status, WSX_OK) << client.message;

@@ -64,6 +64,7 @@ class TestPlugin {
   static std::optional<std::string> create_error(const std::vector<ConfigValue>& config);
 
   [[nodiscard]] const wsx_extension_def& def() const noexcept { return *def_; }
+  [[nodiscard]] const wsx_plugin_descriptor& descriptor() const noexcept { return *descriptor_; }
   [[nodiscard]] Plugin& plugin() noexcept { return *static_cast<Plugin*>(instance_); }
   [[nodiscard]] void* instance() noexcept { return instance_; }
   [[nodiscard]] TestHost& host() noexcept { return host_; }
@@ -73,6 +74,24 @@ class TestPlugin {
   const wsx_plugin_descriptor* descriptor_ = nullptr;
   const wsx_extension_def* def_ = nullptr;
   void* instance_ = nullptr;
+};
+
+// A thread context (ABI rule 7) made by the plugin's thread_create, as the
+// host makes one per I/O thread, destroyed with this object. Declare it
+// before the extensions made with it: they must die first.
+class TestThreadContext {
+ public:
+  explicit TestThreadContext(TestPlugin& plugin, std::uint32_t index = 0, std::uint32_t count = 1);
+  ~TestThreadContext();
+  TestThreadContext(const TestThreadContext&) = delete;
+  TestThreadContext& operator=(const TestThreadContext&) = delete;
+
+  // What thread_create returned (NULL: no context).
+  [[nodiscard]] void* get() const noexcept { return context_; }
+
+ private:
+  TestPlugin& plugin_;
+  void* context_ = nullptr;
 };
 
 // An extension made by a factory, destroyed with this object.
@@ -116,8 +135,12 @@ struct Negotiation {
 };
 
 // One client offer through the server factory, as the host makes it.
+// `thread_context` goes into wsx_server_offer.thread_context; `offer_size`
+// (if not 0) is the struct_size the host claims, e.g. that of a host older
+// than the field.
 Negotiation server_negotiate(TestPlugin& plugin, std::string_view offer,
-                             const std::vector<Accepted>& accepted = {});
+                             const std::vector<Accepted>& accepted = {},
+                             void* thread_context = nullptr, std::size_t offer_size = 0);
 // The client factory's offer.
 struct ClientOffer {
   wsx_status status = WSX_FAIL;
@@ -127,7 +150,8 @@ struct ClientOffer {
 ClientOffer client_offer(TestPlugin& plugin);
 // A server response through the client factory.
 Negotiation client_accept(TestPlugin& plugin, std::string_view response,
-                          const std::vector<Accepted>& accepted = {});
+                          const std::vector<Accepted>& accepted = {},
+                          void* thread_context = nullptr);
 
 // A frame as given to encode/decode.
 struct Frame {
@@ -156,7 +180,9 @@ struct Pair {
   std::optional<TestExtension> server;
   std::optional<TestExtension> client;
 };
-Pair negotiate_pair(TestPlugin& server_plugin, TestPlugin& client_plugin);
+// `server_context`: the server's thread context (e.g. its compressor pool).
+Pair negotiate_pair(TestPlugin& server_plugin, TestPlugin& client_plugin,
+                    void* server_context = nullptr);
 
 // Raw DEFLATE helpers built on zlib directly, to produce and check data
 // independently of the plugin.
