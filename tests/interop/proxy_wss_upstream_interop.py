@@ -19,6 +19,8 @@ relative to the config file):
   - the upstream's certificate from another CA, or not naming 127.0.0.1:
     the client gets HTTP 502 and the log names the verification reason;
   - the upstream dying mid-connection: the client gets 1014;
+  - an upstream that accepts TCP but never answers the ClientHello: 504 at
+    handshake_timeout (the TLS handshake counts against it);
   - --check-config reports the upstream CA, and fails naming
     server.proxy.ca when that file is missing.
 Exit status 1 on any failure.
@@ -29,10 +31,12 @@ import asyncio
 import hashlib
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
 import tempfile
+import time
 
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatusCode
@@ -46,7 +50,8 @@ CHUNK = 1 << 20
 STREAM_MIB = 24
 
 
-def proxy_config(plugin, upstream_url, extensions=(), proxy_tls="", server_tls=""):
+def proxy_config(plugin, upstream_url, extensions=(), proxy_tls="", server_tls="",
+                 handshake_timeout="3s"):
     exts = ", ".join(toml_value(e) for e in extensions)
     return f"""[server]
 address = "127.0.0.1"
@@ -61,7 +66,7 @@ close_timeout = "5s"
 [server.proxy]
 upstream = {toml_value(upstream_url)}
 connect_timeout = "2s"
-handshake_timeout = "3s"
+handshake_timeout = {toml_value(handshake_timeout)}
 extensions = [{exts}]
 {proxy_tls}
 [[plugin]]
@@ -247,6 +252,26 @@ async def run(args, pki):
             await case("mutual TLS upstream, no client certificate -> 502",
                        expect_502(f"ws://127.0.0.1:{host.port}/", host,
                                   "certificate required|closed before answering"))
+
+    async def silent_tls(host):
+        started = time.monotonic()
+        try:
+            async with websockets.connect(f"ws://127.0.0.1:{host.port}/", open_timeout=10):
+                pass
+        except InvalidStatusCode as error:
+            check(error.status_code == 504, f"status {error.status_code}, want 504")
+        else:
+            raise AssertionError("connected, want HTTP 504")
+        check(time.monotonic() - started >= 0.9, "504 before handshake_timeout")
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    cfg = proxy_config(args.plugin, f"wss://127.0.0.1:{silent.getsockname()[1]}/",
+                       proxy_tls=ca, handshake_timeout="1s")
+    with WsxHost(args.host_bin, None, config_text=cfg, config_dir=pki) as host:
+        await case("silent TLS upstream -> 504 at handshake_timeout", silent_tls(host))
+    silent.close()
 
     async def check_config_cases():
         ok = check_config(args.host_bin, pki,
