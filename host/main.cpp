@@ -23,6 +23,7 @@
 #include <variant>
 
 #include "app/crash_report.hpp"
+#include "app/proxy_upstream_tls.hpp"
 #include "app/run_host.hpp"
 #include "app/server_options_from_config.hpp"
 #include "config/config.hpp"
@@ -217,6 +218,19 @@ std::string summary(const wsx::config::Config& config, const wsx::loader::Plugin
     out << "\n";
   } else {
     out << "tls: off (ws://)\n";
+  }
+  if (server.app == wsx::config::App::proxy) {
+    const wsx::config::Proxy& proxy = server.proxy;
+    out << "proxy: upstream " << (proxy.upstream.secure ? "wss://" : "ws://")
+        << proxy.upstream.host_header() << proxy.upstream.target;
+    if (proxy.upstream.secure) {
+      // Loads the CA bundle (and client certificate) as the proxy will; a
+      // ConfigError names the bad file and its key.
+      (void)wsx::app::load_upstream_tls_context(proxy);
+      out << ", ca " << (proxy.ca.empty() ? std::string("system default") : proxy.ca.string());
+      if (!proxy.certificate.empty()) out << ", client certificate " << proxy.certificate.string();
+    }
+    out << "\n";
   }
   const std::size_t disabled = config.plugins.size() - plugins.size();
   out << "plugins: " << plugins.size() << " loaded, " << disabled << " disabled\n";

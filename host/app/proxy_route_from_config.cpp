@@ -8,6 +8,7 @@
 
 #include "app/proxy_upstream_factories.hpp"
 #include "app/proxy_upstream_request.hpp"
+#include "app/proxy_upstream_tls.hpp"
 
 namespace wsx::app {
 
@@ -18,6 +19,8 @@ net::ProxyRoute proxy_route_from_config(const config::Proxy& proxy,
   route.factories = upstream_offer_factories(proxy, client_factories);
   route.connect_timeout = proxy.connect_timeout;
   route.handshake_timeout = proxy.handshake_timeout;
+  route.tls = load_upstream_tls_context(proxy);
+  if (route.tls) route.server_name = proxy.upstream.host;
   // Resolved once, at start-up: a name lookup per client connection would
   // block its I/O thread (getaddrinfo has no non-blocking form).
   boost::asio::io_context io;

@@ -11,7 +11,8 @@ namespace wsx::app {
 
 // Throws config::ConfigError for an extension no loaded plugin offers
 // (proxy_upstream_factories.hpp) and std::runtime_error naming the upstream
-// when its host does not resolve.
+// when its host does not resolve, and for a wss:// upstream's TLS files
+// (proxy_upstream_tls.hpp).
 [[nodiscard]] net::ProxyRoute proxy_route_from_config(const config::Proxy& proxy,
                                                       const core::FactoryList& client_factories,
                                                       bool client_uses_tls);

@@ -29,8 +29,9 @@ constexpr std::array<std::string_view, 9> kServerKeys{
 constexpr std::array<std::string_view, 8> kLimitsKeys{
     "max_message_size",  "max_frame_size", "max_connections", "max_send_queue",
     "handshake_timeout", "idle_timeout",   "ping_interval",   "close_timeout"};
-constexpr std::array<std::string_view, 5> kProxyKeys{
-    "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions"};
+constexpr std::array<std::string_view, 8> kProxyKeys{
+    "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions",
+    "ca",       "certificate",     "private_key"};
 constexpr std::array<std::string_view, 5> kTlsKeys{"certificate", "private_key", "ca",
                                                    "verify_client", "min_version"};
 constexpr std::array<std::string_view, 3> kPluginKeys{"path", "enabled", "params"};
@@ -360,6 +361,36 @@ class Reader {
     }
   }
 
+  // ca, certificate and private_key: the TLS client side of a wss://
+  // upstream; on a ws:// upstream they would silently do nothing.
+  void read_upstream_tls(const toml::table& table, Proxy& proxy, const std::string& url) const {
+    for (const std::string_view key : {std::string_view("ca"), std::string_view("certificate"),
+                                       std::string_view("private_key")}) {
+      const toml::node* node = table.get(key);
+      if (node != nullptr && !proxy.upstream.secure) {
+        fail(node->source(), "server.proxy." + std::string(key) + ": only a wss:// upstream uses " +
+                                 "TLS, and " + in_quotes(url) +
+                                 " is ws://; remove the key or write the upstream as wss://");
+      }
+    }
+    if (const toml::node* node = table.get("ca"))
+      proxy.ca = path_at(*node, "server.proxy.ca", proxy.ca_where);
+    const toml::node* certificate = table.get("certificate");
+    const toml::node* private_key = table.get("private_key");
+    if ((certificate == nullptr) != (private_key == nullptr)) {
+      const toml::node* given = certificate != nullptr ? certificate : private_key;
+      fail(given->source(),
+           "server.proxy: a client certificate for the upstream (mutual TLS) needs both "
+           "certificate and private_key (PEM files); give both or neither");
+    }
+    if (certificate != nullptr) {
+      proxy.certificate =
+          path_at(*certificate, "server.proxy.certificate", proxy.certificate_where);
+      proxy.private_key =
+          path_at(*private_key, "server.proxy.private_key", proxy.private_key_where);
+    }
+  }
+
   void read_proxy(const toml::table& table, Proxy& proxy) const {
     check_keys(table, "server.proxy", kProxyKeys);
     proxy.present = true;
@@ -376,13 +407,7 @@ class Reader {
       fail(upstream->source(), "server.proxy.upstream: " + in_quotes(text) + " " + *problem);
     }
     proxy.upstream = std::get<UpstreamUrl>(std::move(parsed));
-    if (proxy.upstream.secure) {
-      // The upstream's TLS client needs [server.tls] (issue 9 part 1) first.
-      fail(upstream->source(),
-           "server.proxy.upstream: " + in_quotes(text) +
-               " is a wss:// (TLS) upstream, which needs [server.tls] support that is not in "
-               "this build yet; use a ws:// upstream on a trusted network (e.g. loopback)");
-    }
+    read_upstream_tls(table, proxy, text);
     if (const toml::node* node = table.get("connect_timeout"))
       proxy.connect_timeout = duration_at(*node, "server.proxy.connect_timeout", false);
     if (const toml::node* node = table.get("handshake_timeout"))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,19 @@ struct Proxy {
   // Extensions wsx offers the upstream (acting as the client, with the
   // loaded plugins' client factories), in preference order; empty = none.
   std::vector<std::string> extensions;
+  // wss:// upstreams only (TLS towards the upstream, RFC 6455 section 3).
+  // The PEM CA bundle the upstream's certificate must chain to; empty = the
+  // system's CAs. The certificate must also name the URL's host (a DNS name,
+  // sent as SNI, or an IP address). Absolute and normalised, a relative path
+  // being resolved against the config file's folder.
+  std::filesystem::path ca;
+  // Optional client certificate chain and key (PEM) presented to an
+  // upstream that asks for one (mutual TLS); both or neither.
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+  SourcePosition ca_where;
+  SourcePosition certificate_where;
+  SourcePosition private_key_where;
   // Where each of `extensions` is written, for "no loaded plugin provides
   // it" errors (checked once the plugins are loaded).
   std::vector<SourcePosition> extension_positions;
@@ -35,7 +49,8 @@ struct Proxy {
   friend bool operator==(const Proxy& a, const Proxy& b) {
     return a.present == b.present && a.upstream == b.upstream &&
            a.connect_timeout == b.connect_timeout && a.handshake_timeout == b.handshake_timeout &&
-           a.forward_headers == b.forward_headers && a.extensions == b.extensions;
+           a.forward_headers == b.forward_headers && a.extensions == b.extensions && a.ca == b.ca &&
+           a.certificate == b.certificate && a.private_key == b.private_key;
   }
 };
 

@@ -10,6 +10,7 @@ unsigned client_status_for(UpstreamFailure failure, unsigned upstream_status) no
       return upstream_status == 503 ? 503 : 502;
     case UpstreamFailure::refused:
     case UpstreamFailure::invalid_response:
+    case UpstreamFailure::tls_failed:
       break;
   }
   return 502;

@@ -12,10 +12,12 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 
 #include "core/extensions/extension_factory.hpp"
 #include "core/handshake/handshake_client.hpp"
 #include "core/handshake/handshake_server.hpp"
+#include "net/tls_context.hpp"
 
 namespace wsx::net {
 
@@ -25,6 +27,7 @@ enum class UpstreamFailure {
   timed_out,         // connect_timeout or handshake_timeout passed
   rejected,          // an HTTP response other than a valid 101
   invalid_response,  // not HTTP, or a 101 that fails RFC 6455 section 4.1 checks
+  tls_failed,        // wss://: the TLS handshake failed (e.g. certificate verification)
 };
 
 // 502 Bad Gateway for a refused connect or a bad answer, 504 Gateway Timeout
@@ -39,7 +42,12 @@ struct ProxyRoute {
   // The TCP connect's bound, then the upstream 101's; past either the
   // client gets 504.
   std::chrono::milliseconds connect_timeout{5000};
+  // handshake_timeout covers a wss:// upstream's TLS handshake too.
   std::chrono::milliseconds handshake_timeout{5000};
+  // wss://: the TLS client context (net/tls_client_context.hpp) and the name
+  // the upstream's certificate must carry (the URL's host); null for ws://.
+  TlsContextPtr tls;
+  std::string server_name;
   // Client-role factories offered to the upstream, in preference order.
   core::FactoryList factories;
   // The upstream request (Host, target, Origin, the client's subprotocol

@@ -46,6 +46,7 @@ void Session::begin_upstream(core::ServerHandshake accepted, std::string leftove
       thread_, peer, token_of(key_) | kUpstreamTokenBit,
       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size},
       limits.max_send_queue / 2);
+  if (route.tls) upstream_->use_tls(route.tls, route.server_name);
   // The client's handshake deadline becomes the upstream's: connect_timeout
   // now, handshake_timeout once connected (upstream_connected).
   TimerWheel& wheel = thread_.wheel();

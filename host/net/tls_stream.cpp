@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include <limits>
 #include <new>
@@ -65,6 +66,23 @@ TlsStream::TlsStream(TlsContextPtr context) : context_(std::move(context)) {
   BIO_set_mem_eof_return(in_, -1);
   SSL_set_bio(ssl_.get(), in_, out);  // ssl_ owns both from here
   SSL_set_accept_state(ssl_.get());
+}
+
+TlsStream::TlsStream(TlsContextPtr context, const std::string& server_name)
+    : TlsStream(std::move(context)) {
+  sniffing_ = false;  // the server speaks first only after our ClientHello
+  SSL_set_connect_state(ssl_.get());
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());
+  // An IP literal is checked against the certificate's IP addresses; a name
+  // against its DNS names, wildcards in the leftmost label only.
+  if (X509_VERIFY_PARAM_set1_ip_asc(param, server_name.c_str()) != 1) {
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (SSL_set_tlsext_host_name(ssl_.get(), server_name.c_str()) != 1 ||
+        SSL_set1_host(ssl_.get(), server_name.c_str()) != 1) {
+      throw std::bad_alloc();
+    }
+  }
+  ERR_clear_error();
 }
 
 void TlsStream::feed(std::span<const std::uint8_t> ciphertext) {

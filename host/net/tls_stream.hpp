@@ -33,6 +33,11 @@ namespace wsx::net {
 class TlsStream {
  public:
   explicit TlsStream(TlsContextPtr context);
+  // The client side (the proxy's wss:// upstream, net/upstream_link.hpp),
+  // from a make_tls_client_context() context: sends SNI for a DNS name (RFC
+  // 6066 section 3 allows no IP literal there) and has the certificate
+  // checked against `server_name`, a DNS name or an IP address (RFC 6125).
+  TlsStream(TlsContextPtr context, const std::string& server_name);
 
   enum class Status { ok, want_more, closed, failed };
 

@@ -5,7 +5,9 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <array>
+#include <string>
 #include <utility>
 
 #include "core/close/close_status.hpp"
@@ -32,6 +34,10 @@ UpstreamLink::UpstreamLink(IoThread& thread, Peer& peer, std::uint64_t token,
 
 UpstreamLink::~UpstreamLink() {
   close_socket();
+}
+
+void UpstreamLink::use_tls(TlsContextPtr context, const std::string& server_name) {
+  tls_ = std::make_unique<TlsStream>(std::move(context), server_name);
 }
 
 void UpstreamLink::start(const boost::asio::ip::tcp::endpoint& endpoint,
@@ -66,7 +72,12 @@ void UpstreamLink::on_socket_events(std::uint32_t events) {
     write_pending_ = false;
     read_pending_ = true;
     peer_.upstream_connected();
-    flush();
+    // wss://: the ClientHello goes first; the request once TLS is up.
+    if (tls_) {
+      (void)drain_tls();
+    } else {
+      flush();
+    }
     if (stage_ == Stage::done) return;
   }
   if (write_pending_ && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) != 0) {
@@ -89,6 +100,12 @@ void UpstreamLink::read() {
       handle_bytes({});
       continue;
     }
+    // Then plaintext TLS had decrypted, or records fed, when reading paused.
+    if (tls_held_) {
+      tls_held_ = false;
+      if (!drain_tls()) return;
+      continue;
+    }
     if (read_pending_) return;
     const std::span<std::uint8_t> buffer = thread_.read_buffer();
     boost::system::error_code error;
@@ -101,13 +118,67 @@ void UpstreamLink::read() {
       handle_eof();
       return;
     }
-    handle_bytes(buffer.first(n));
+    if (tls_) {
+      tls_->feed(buffer.first(n));  // copied: the buffer is free again
+      if (!drain_tls()) return;
+    } else {
+      handle_bytes(buffer.first(n));
+    }
     if (n < buffer.size() && !peer_done_) {
       if (stage_ != Stage::done) read_pending_ = true;
       return;
     }
   }
   post_read();
+}
+
+bool UpstreamLink::drain_tls() {
+  if (!tls_->handshake_done()) {
+    const TlsStream::Status status = tls_->handshake();
+    if (status == TlsStream::Status::failed || status == TlsStream::Status::closed) {
+      flush();  // our alert, best effort
+      if (stage_ != Stage::done) {
+        fail(UpstreamFailure::tls_failed, 0,
+             "upstream " + (tls_->error().empty() ? std::string("tls handshake failed: closed")
+                                                  : tls_->error()));
+      }
+      return false;
+    }
+    // Our next flight; once the handshake is done, the upstream request.
+    flush();
+    if (stage_ == Stage::done) return false;
+    if (status == TlsStream::Status::want_more) return true;
+  }
+  // Bounded by what was fed: each round consumes one record's plaintext.
+  for (;;) {
+    const std::span<std::uint8_t> buffer = thread_.read_buffer();
+    std::size_t n = 0;
+    switch (tls_->read(buffer, n)) {
+      case TlsStream::Status::ok:
+        handle_bytes(buffer.first(n));
+        if (stage_ == Stage::done) return false;
+        if (!reading_ || (connection_ && connection_->has_held_input())) {
+          tls_held_ = true;  // the rest waits for set_reading(true)
+          return false;
+        }
+        continue;
+      case TlsStream::Status::want_more:
+        // TLS 1.3 may owe the peer records here (a KeyUpdate answer, RFC
+        // 8446 section 4.6.3).
+        if (tls_->pending_size() != 0) flush();
+        return stage_ != Stage::done;
+      case TlsStream::Status::closed:  // close_notify: the upstream's end of stream
+        handle_eof();
+        return false;
+      case TlsStream::Status::failed:
+        if (stage_ == Stage::handshake) {
+          fail(UpstreamFailure::tls_failed, 0, "upstream " + tls_->error());
+        } else {
+          lost("upstream " + tls_->error());
+        }
+        return false;
+    }
+  }
 }
 
 void UpstreamLink::post_read() {
@@ -159,14 +230,22 @@ void UpstreamLink::handle_response_bytes(std::span<std::uint8_t> bytes) {
 
 void UpstreamLink::handle_eof() {
   if (stage_ == Stage::handshake) {
-    fail(UpstreamFailure::invalid_response, 0, "upstream closed before answering");
+    if (tls_ && !tls_->handshake_done()) {
+      fail(UpstreamFailure::tls_failed, 0, "upstream closed during the tls handshake");
+    } else {
+      fail(UpstreamFailure::invalid_response, 0, "upstream closed before answering");
+    }
     return;
   }
+  lost("upstream connection lost");
+}
+
+void UpstreamLink::lost(const std::string& reason) {
   if (connection_) connection_->receive_eof();
   close_socket();
   if (!close_reported_) {
     close_reported_ = true;
-    peer_.upstream_closed(false, core::close_code::abnormal_closure, "upstream connection lost");
+    peer_.upstream_closed(false, core::close_code::abnormal_closure, reason);
   }
 }
 
@@ -206,6 +285,7 @@ void UpstreamLink::close(std::uint16_t code, std::string_view reason) {
 
 std::size_t UpstreamLink::pending_bytes() const noexcept {
   std::size_t bytes = connection_ ? connection_->pending_output_size() : 0;
+  if (tls_) bytes += tls_->pending_size();
   if (stage_ == Stage::handshake) bytes += request_.bytes.size() - request_written_;
   return bytes;
 }
@@ -219,47 +299,10 @@ void UpstreamLink::set_reading(bool on) {
 
 void UpstreamLink::flush() {
   if (stage_ == Stage::done || stage_ == Stage::connecting || in_receive_ || write_pending_) return;
-  for (;;) {
-    std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments> segments;
-    std::size_t count = 0;
-    std::size_t request_left = 0;
-    if (stage_ == Stage::handshake && request_written_ < request_.bytes.size()) {
-      request_left = request_.bytes.size() - request_written_;
-      segments[count++] = {
-          reinterpret_cast<const std::uint8_t*>(request_.bytes.data()) + request_written_,
-          request_left};
-    }
-    if (connection_) {
-      count += connection_->gather_output(
-          std::span<std::span<const std::uint8_t>, core::ConnectionOutput::max_segments>(
-              segments.data() + count, core::ConnectionOutput::max_segments));
-    }
-    if (count == 0) break;
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
-    boost::system::error_code error;
-    const std::size_t n = socket_.send_gathered({segments.data(), count}, 0, error);
-    if (error && !would_block(error)) {
-      if (stage_ == Stage::handshake) {
-        fail(UpstreamFailure::refused, 0, "upstream write failed: " + error.message());
-        return;
-      }
-      if (connection_) connection_->receive_eof();
-      close_socket();
-      if (!close_reported_) {
-        close_reported_ = true;
-        peer_.upstream_closed(false, core::close_code::abnormal_closure,
-                              "upstream write failed: " + error.message());
-      }
-      return;
-    }
-    const std::size_t to_request = std::min(n, request_left);
-    request_written_ += to_request;
-    if (n > to_request) connection_->consume_output(n - to_request);
-    if (error || n < total) {
-      write_pending_ = true;
-      break;
-    }
+  if (tls_) {
+    flush_tls();
+  } else {
+    flush_plain();
   }
   if (was_full_ && pending_bytes() < drain_below_) {
     was_full_ = false;
@@ -267,10 +310,107 @@ void UpstreamLink::flush() {
   }
 }
 
+std::size_t UpstreamLink::gather_plaintext(std::span<std::span<const std::uint8_t>> segments,
+                                           std::size_t& request_left) {
+  std::size_t count = 0;
+  request_left = 0;
+  if (stage_ == Stage::handshake && request_written_ < request_.bytes.size()) {
+    request_left = request_.bytes.size() - request_written_;
+    segments[count++] = {
+        reinterpret_cast<const std::uint8_t*>(request_.bytes.data()) + request_written_,
+        request_left};
+  }
+  if (connection_) {
+    count += connection_->gather_output(
+        std::span<std::span<const std::uint8_t>, core::ConnectionOutput::max_segments>(
+            segments.data() + count, core::ConnectionOutput::max_segments));
+  }
+  return count;
+}
+
+void UpstreamLink::consume_plaintext(std::size_t n, std::size_t request_left) {
+  const std::size_t to_request = std::min(n, request_left);
+  request_written_ += to_request;
+  if (n > to_request) connection_->consume_output(n - to_request);
+}
+
+void UpstreamLink::write_failed(const std::string& reason) {
+  if (stage_ == Stage::handshake) {
+    fail(tls_ && !tls_->handshake_done() ? UpstreamFailure::tls_failed : UpstreamFailure::refused,
+         0, "upstream write failed: " + reason);
+    return;
+  }
+  lost("upstream write failed: " + reason);
+}
+
+void UpstreamLink::flush_plain() {
+  for (;;) {
+    std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments> segments;
+    std::size_t request_left = 0;
+    const std::size_t count = gather_plaintext(segments, request_left);
+    if (count == 0) return;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
+    boost::system::error_code error;
+    const std::size_t n = socket_.send_gathered({segments.data(), count}, 0, error);
+    if (error && !would_block(error)) {
+      write_failed(error.message());
+      return;
+    }
+    consume_plaintext(n, request_left);
+    if (error || n < total) {
+      write_pending_ = true;
+      return;
+    }
+  }
+}
+
+void UpstreamLink::flush_tls() {
+  // As Session::flush_tls: records already made go first; then one gathered
+  // batch of plaintext becomes records, which leave in one send(). At most
+  // one batch of ciphertext waits behind a slow upstream.
+  for (;;) {
+    const std::span<const std::uint8_t> records = tls_->pending();
+    if (!records.empty()) {
+      boost::system::error_code error;
+      const std::size_t n = socket_.send(records, 0, error);
+      if (error && !would_block(error)) {
+        write_failed(error.message());
+        return;
+      }
+      tls_->consume(n);
+      if (error || n < records.size()) {
+        write_pending_ = true;
+        return;
+      }
+    }
+    // Before the TLS handshake finishes there is no plaintext to send.
+    if (!tls_->handshake_done()) return;
+    std::array<std::span<const std::uint8_t>, 1 + core::ConnectionOutput::max_segments> segments;
+    std::size_t request_left = 0;
+    const std::size_t count = gather_plaintext(segments, request_left);
+    if (count == 0) return;
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!tls_->write(segments[i])) {
+        write_failed(tls_->error());
+        return;
+      }
+      total += segments[i].size();
+    }
+    consume_plaintext(total, request_left);
+  }
+}
+
 void UpstreamLink::drop() noexcept {
   if (stage_ == Stage::done) return;
   try {
     flush();
+    // wss://: close_notify before our FIN (RFC 8446 section 6.1).
+    if (tls_ && stage_ != Stage::done && !write_pending_ && tls_->handshake_done()) {
+      tls_->shutdown();
+      flush();
+    }
   } catch (...) {
     // Out of memory while writing the last frames: close anyway.
   }

@@ -3,7 +3,11 @@
 // non-blocking socket that the thread's ReadinessPoller watches like the
 // sessions' own. It connects, writes the upstream request, validates the
 // 101 with the client-role factories, then carries frames through a
-// core::Connection in the client role (masked, section 5.3).
+// core::Connection in the client role (masked, section 5.3). A wss://
+// upstream (use_tls) runs a TLS handshake first, with memory BIOs as the
+// sessions do (net/tls_stream.hpp): one recv() per read, one send() per
+// flush; its failure (e.g. the certificate does not verify) is reported as
+// UpstreamFailure::tls_failed with OpenSSL's reason.
 //
 // Owned by the client's Session, which it tells everything through
 // UpstreamLink::Peer; it never destroys itself, so a Peer callback may close
@@ -15,6 +19,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,6 +30,7 @@
 #include "core/handshake/handshake_client.hpp"
 #include "net/native_socket.hpp"
 #include "net/proxy_route.hpp"
+#include "net/tls_stream.hpp"
 
 namespace wsx::net {
 
@@ -71,6 +77,9 @@ class UpstreamLink final : private core::ConnectionHandler {
   UpstreamLink(const UpstreamLink&) = delete;
   UpstreamLink& operator=(const UpstreamLink&) = delete;
 
+  // Before start(): speak TLS to the upstream (wss://), verifying that its
+  // certificate names `server_name`.
+  void use_tls(TlsContextPtr context, const std::string& server_name);
   // Starts the connect; a failure to even start is reported through
   // Peer::upstream_failed before this returns.
   void start(const boost::asio::ip::tcp::endpoint& endpoint, core::ClientRequest request,
@@ -104,8 +113,24 @@ class UpstreamLink final : private core::ConnectionHandler {
   void handle_response_bytes(std::span<std::uint8_t> bytes);
   void handle_eof();
   void fail(UpstreamFailure failure, unsigned status, std::string_view reason);
+  // The open upstream went away without a Close: reported once, not clean.
+  void lost(const std::string& reason);
   void close_socket() noexcept;
   void post_read();
+  // TLS: runs the handshake on what was fed, then hands each record's
+  // plaintext to handle_bytes. False once reading must stop (done, paused).
+  bool drain_tls();
+  // Plain: gathered writes of the request and the connection's frames.
+  // TLS: records already made first, then the same plaintext encrypted.
+  void flush_plain();
+  void flush_tls();
+  // Up to max_segments + 1 plaintext segments: what is left of the upstream
+  // request, then the connection's queued frames.
+  std::size_t gather_plaintext(std::span<std::span<const std::uint8_t>> segments,
+                               std::size_t& request_left);
+  void consume_plaintext(std::size_t n, std::size_t request_left);
+  // A write to the socket failed: the upstream is gone.
+  void write_failed(const std::string& reason);
 
   // --- core::ConnectionHandler ---
   void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
@@ -120,6 +145,7 @@ class UpstreamLink final : private core::ConnectionHandler {
   core::ConnectionLimits limits_;
   std::size_t drain_below_;
   NativeSocket socket_;
+  std::unique_ptr<TlsStream> tls_;  // wss:// only
   const core::FactoryList* factories_ = nullptr;
   core::ClientRequest request_;
   std::size_t request_written_ = 0;
@@ -133,6 +159,7 @@ class UpstreamLink final : private core::ConnectionHandler {
   bool in_receive_ = false;
   bool close_reported_ = false;  // Peer::upstream_closed was called
   bool was_full_ = false;        // the queue reached the session's limit
+  bool tls_held_ = false;        // TLS may hold plaintext not yet handled
 };
 
 }  // namespace wsx::net

@@ -17,6 +17,10 @@ Cases (issue 9 part 2):
   - upstream silent after connect: 504 at [server.proxy] handshake_timeout;
   - upstream closing with 4001: the client sees 4001 and its reason;
   - upstream dying mid-connection: the client gets 1014 (bad gateway);
+  - a client vanishing mid-connection (TCP reset, or its process killed):
+    the upstream gets a Close with 1001 (going away: the 1006 the client
+    side saw is not sendable, RFC 6455 section 7.4.1), and the proxy goes
+    on serving other connections;
   - a client message over max_message_size: 1009 to the client, and the
     upstream never receives it; another proxied connection goes on.
 Exit status 1 on any failure.
@@ -27,7 +31,10 @@ import asyncio
 import http
 import json
 import os
+import signal
 import socket
+import struct
+import subprocess
 import sys
 
 import websockets
@@ -71,6 +78,7 @@ class Upstream:
         self.received_sizes = []  # sizes of messages the upstream got
         self.last_headers = None
         self.last_extensions = None
+        self.vanish_codes = []  # close codes /record connections ended with
         self.server = None
         self.port = None
 
@@ -90,6 +98,14 @@ class Upstream:
         if path.startswith("/die"):
             await ws.recv()
             ws.transport.abort()  # TCP reset mid-connection, no Close
+            return
+        if path.startswith("/record"):
+            try:
+                async for message in ws:
+                    await ws.send(message)
+            except ConnectionClosed:
+                pass
+            self.vanish_codes.append(ws.close_code)
             return
         if path.startswith("/headers"):
             await ws.send(json.dumps({k: v for k, v in ws.request_headers.raw_items()}))
@@ -147,6 +163,66 @@ async def expect_status(url, status):
         check(error.status_code == status, f"{url}: status {error.status_code}, want {status}")
         return
     raise AssertionError(f"{url}: connected, want HTTP {status}")
+
+
+async def wait_for_close_code(upstream, count):
+    for _ in range(100):  # 10 s at most
+        if len(upstream.vanish_codes) > count:
+            return upstream.vanish_codes[count]
+        await asyncio.sleep(0.1)
+    raise AssertionError("the upstream connection did not end")
+
+
+# A client in its own process: a raw opening handshake, one echo, then it
+# waits to be killed (the kernel then closes its socket with a FIN, no Close
+# frame; the "reset" case covers RST).
+KILLED_CLIENT = r'''
+import base64, os, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(("GET /record HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: " + key +
+           "\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+head = b""
+while b"\r\n\r\n" not in head:
+    head += s.recv(4096)
+assert head.startswith(b"HTTP/1.1 101"), head
+s.sendall(bytes([0x81, 0x82, 1, 2, 3, 4]) + bytes([ord("h") ^ 1, ord("i") ^ 2]))
+echo = head.split(b"\r\n\r\n", 1)[1]
+while len(echo) < 4:  # read the echo: nothing unread, so the kill sends FIN
+    echo += s.recv(4096)
+assert echo == bytes([0x81, 2]) + b"hi", echo
+print("open", flush=True)
+sys.stdin.read()
+'''
+
+
+async def client_vanishes(base, host, upstream, how):
+    count = len(upstream.vanish_codes)
+    if how == "reset":
+        ws = await websockets.connect(base + "/record")
+        await ws.send("hi")
+        check(await ws.recv() == "hi", "echo before the reset")
+        # SO_LINGER 0: close() sends RST, not FIN (RFC 793 ABORT).
+        ws.transport.get_extra_info("socket").setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        ws.transport.abort()
+    else:
+        child = subprocess.Popen([sys.executable, "-c", KILLED_CLIENT, str(host.port)],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            line = await asyncio.wait_for(asyncio.to_thread(child.stdout.readline), 10)
+            check(line.strip() == "open", f"child client: {line!r}")
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.kill()
+            child.wait(timeout=10)
+    code = await wait_for_close_code(upstream, count)
+    check(code == 1001, f"upstream saw close code {code}, want 1001")
+    check(host.running(), "the proxy exited")
+    async with websockets.connect(base + "/echo") as other:
+        await other.send("still here")
+        check(await other.recv() == "still here", "another connection after the vanish")
 
 
 def free_port():
@@ -213,6 +289,10 @@ async def run(args):
                     check(ws.close_code == 1014, f"close code {ws.close_code}")
 
             await case("upstream dies mid-connection -> 1014", dies())
+            await case("client reset mid-connection -> upstream 1001",
+                       client_vanishes(base, host, plain, "reset"))
+            await case("client killed mid-connection -> upstream 1001",
+                       client_vanishes(base, host, plain, "kill"))
 
             async def bomb():
                 async with websockets.connect(base + "/echo", max_size=None) as other:

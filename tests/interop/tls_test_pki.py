@@ -44,6 +44,15 @@ def make_server_certificate(folder, name, subject):
     )
 
 
+def make_leaf_certificate(folder, name, subject, subject_alt_name):
+    """A server certificate from the test CA for other names (e.g. one that
+    does not name 127.0.0.1, for a hostname-check test)."""
+    _leaf(
+        folder, name, "ca", subject,
+        f"subjectAltName={subject_alt_name}\nextendedKeyUsage=serverAuth",
+    )
+
+
 def make_pki(folder):
     """Writes ca.pem, server.pem/.key, client.pem/.key (trusted) and
     rogue_client.pem/.key (from rogue_ca, not trusted)."""

@@ -2,6 +2,7 @@
 // (Errors are in config_errors_test.cpp.)
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <variant>
 
 #include "config/config_loader.hpp"
@@ -107,6 +108,31 @@ extensions = []
                                      "wsx.toml");
   EXPECT_TRUE(config.server.proxy.forward_headers.empty());
   EXPECT_TRUE(config.server.proxy.extensions.empty());
+}
+
+TEST(ProxyConfigTest, WssUpstreamTlsPathsResolveAgainstTheConfigFolder) {
+  const Config config = parse_config(R"(
+[server.proxy]
+upstream = "wss://backend.test/app"
+ca = "pki/ca.pem"
+certificate = "/abs/client.pem"
+private_key = "../client.key"
+)",
+                                     "/etc/wsx/wsx.toml");
+  const Proxy& proxy = config.server.proxy;
+  EXPECT_EQ(proxy.upstream, (UpstreamUrl{true, "backend.test", 443, "/app"}));
+  EXPECT_EQ(proxy.ca, std::filesystem::path("/etc/wsx/pki/ca.pem"));
+  EXPECT_EQ(proxy.certificate, std::filesystem::path("/abs/client.pem"));
+  EXPECT_EQ(proxy.private_key, std::filesystem::path("/etc/client.key"));
+  EXPECT_EQ(proxy.ca_where.to_string(), "/etc/wsx/wsx.toml:4:6");
+}
+
+TEST(ProxyConfigTest, WssUpstreamWithoutCaUsesTheSystemCas) {
+  const Config config =
+      parse_config("[server.proxy]\nupstream = \"wss://backend.test/\"\n", "wsx.toml");
+  EXPECT_TRUE(config.server.proxy.upstream.secure);
+  EXPECT_TRUE(config.server.proxy.ca.empty());
+  EXPECT_TRUE(config.server.proxy.certificate.empty());
 }
 
 }  // namespace
