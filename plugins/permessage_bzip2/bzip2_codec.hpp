@@ -11,12 +11,8 @@
 #include <span>
 
 #include "per_message_codec.hpp"
-#include "workspace_cache.hpp"
 
 namespace wsx::bzip2 {
-
-/// A zeroed bz_stream whose work areas come from `cache` (or malloc).
-std::unique_ptr<bz_stream> new_stream(WorkspaceCache* cache);
 
 /// A bz_stream with its libbz2 state, ended by the deleter. Heap-held
 /// because libbz2's state points back at the bz_stream: it must not move.
@@ -33,9 +29,8 @@ using DecompressStream = std::unique_ptr<bz_stream, DecompressEnd>;
 class Encoder {
  public:
   /// `level`: 1..9, the block size in units of 100 kB. Level 9 makes libbz2
-  /// allocate about 7.6 MB while a message is being compressed. `cache`
-  /// (may be null: plain malloc) is the I/O thread's, and must outlive us.
-  Encoder(int level, WorkspaceCache* cache) noexcept : level_(level), cache_(cache) {}
+  /// allocate about 7.6 MB while a message is being compressed.
+  explicit Encoder(int level) noexcept : level_(level) {}
 
   codec::Outcome encode(std::span<const std::uint8_t> fragment, bool first, bool last,
                         sdk::BufferWriter& out);
@@ -44,7 +39,6 @@ class Encoder {
 
  private:
   int level_;
-  WorkspaceCache* cache_;
   CompressStream stream_;
 };
 
@@ -52,14 +46,10 @@ class Encoder {
 /// (nothing after its end, nothing missing at the message's end).
 class Decoder {
  public:
-  /// `cache` as for the Encoder.
-  explicit Decoder(WorkspaceCache* cache) noexcept : cache_(cache) {}
-
   codec::Outcome decode(std::span<const std::uint8_t> fragment, bool first, bool last,
                         std::uint64_t max_output, sdk::BufferWriter& out);
 
  private:
-  WorkspaceCache* cache_;
   DecompressStream stream_;
   bool ended_ = false;  // the message's bzip2 stream is complete
 };

@@ -11,25 +11,21 @@
 #include "bzip2_codec.hpp"
 #include "negotiation.hpp"
 #include "per_message_codec.hpp"
-#include "workspace_cache.hpp"
 
 namespace {
 
 namespace sdk = wsx::sdk;
 using wsx::bzip2::Agreement;
 using wsx::bzip2::Settings;
-using wsx::bzip2::WorkspaceCache;
 
 constexpr const char* kToken = "permessage-bzip2";
 
 using Bzip2Extension = wsx::codec::PerMessageCodec<wsx::bzip2::Encoder, wsx::bzip2::Decoder>;
 
-// `cache`: the I/O thread's work areas, or null (no context from the
-// host, or reuse_workspaces = false): then libbz2 mallocs per message.
-sdk::Negotiation accept_with(Agreement agreement, WorkspaceCache* cache) {
+sdk::Negotiation accept_with(Agreement agreement) {
   return sdk::Negotiation::accept(
-      std::make_unique<Bzip2Extension>(kToken, wsx::bzip2::Encoder{agreement.compress_level, cache},
-                                       wsx::bzip2::Decoder{cache}),
+      std::make_unique<Bzip2Extension>(kToken, wsx::bzip2::Encoder{agreement.compress_level},
+                                       wsx::bzip2::Decoder{}),
       std::move(agreement.response));
 }
 
@@ -40,15 +36,14 @@ class Bzip2Factory {
   static constexpr sdk::ExtensionInfo info{
       .token = kToken, .roles = WSX_ROLE_SERVER | WSX_ROLE_CLIENT, .rsv_bits = WSX_RSV1};
 
-  Bzip2Factory(Settings settings, bool reuse_workspaces) noexcept
-      : settings_(settings), reuse_workspaces_(reuse_workspaces) {}
+  explicit Bzip2Factory(Settings settings) noexcept : settings_(settings) {}
 
   sdk::Negotiation negotiate(const sdk::ServerOffer& offer) const {
     auto answer = wsx::bzip2::answer_offer(settings_, offer.params());
     if (auto* reason = std::get_if<std::string>(&answer)) {
       return sdk::Negotiation::decline(std::move(*reason));
     }
-    return accept_with(std::get<Agreement>(std::move(answer)), cache(offer));
+    return accept_with(std::get<Agreement>(std::move(answer)));
   }
 
   sdk::OfferResult offer() const {
@@ -60,24 +55,15 @@ class Bzip2Factory {
     if (auto* reason = std::get_if<std::string>(&answer)) {
       return sdk::Negotiation::fail(std::move(*reason));
     }
-    return accept_with(std::get<Agreement>(std::move(answer)), cache(response));
+    return accept_with(std::get<Agreement>(std::move(answer)));
   }
 
  private:
-  template <class Negotiated>
-  WorkspaceCache* cache(const Negotiated& negotiated) const noexcept {
-    return reuse_workspaces_ ? negotiated.template thread_context<WorkspaceCache>() : nullptr;
-  }
-
   Settings settings_;
-  bool reuse_workspaces_;
 };
 
 class Bzip2Plugin {
  public:
-  // One cache of libbz2 work areas per host I/O thread (ABI rule 7).
-  using ThreadContext = WorkspaceCache;
-
   static constexpr sdk::PluginInfo info{
       .name = kToken,
       .version = "1.0.0",
@@ -93,15 +79,9 @@ class Bzip2Plugin {
        .type = WSX_PARAM_INTEGER,
        .description = "0 (default) or 1..9: ask the peer to compress with at most this level "
                       "(server: client_max_compress_level=N when offered; client: "
-                      "server_max_compress_level=N)"},
-      {.name = "reuse_workspaces",
-       .type = WSX_PARAM_BOOLEAN,
-       .description = "keep libbz2's work areas per I/O thread between messages instead of "
-                      "allocating them for every message; holds up to 12 MiB per I/O thread "
-                      "(default true)"}};
+                      "server_max_compress_level=N)"}};
 
-  explicit Bzip2Plugin(const sdk::CreateArgs& args)
-      : factory_(settings(args.params()), args.params().boolean("reuse_workspaces", true)) {}
+  explicit Bzip2Plugin(const sdk::CreateArgs& args) : factory_(settings(args.params())) {}
 
   auto factories() const { return std::tie(factory_); }
 

@@ -3,13 +3,16 @@
 // message, max_size enforced against real bombs (1009), corrupt input 1007.
 #include <bzlib.h>
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <wsx/testing/host.hpp>
 
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace wt = wsx::sdk::testing;
@@ -248,6 +251,61 @@ TEST(Bzip2Limits, TheLimitIsExactAndCountsAcrossFragments) {
       compressed(Bytes(stream.begin() + half, stream.end()), true, WSX_OPCODE_CONTINUATION),
       60000 - first.frame.payload.size());
   EXPECT_EQ(second.close_code, WSX_CLOSE_MESSAGE_TOO_BIG) << second.message;
+}
+
+// --- Memory: what the README says a connection costs --------------------------
+
+// Heap bytes in use in the whole process (glibc: arenas plus mmapped blocks).
+// The test is single-threaded, so a difference is the plugin's.
+long long heap_in_use() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<long long>(info.uordblks + info.hblkhd);
+}
+
+TEST(Bzip2Memory, WorkAreasLiveOnlyWhileAMessageIsInFlight) {
+  const Bytes message = words(2u << 20);
+  for (const auto& [level, low_mb, high_mb] : {std::tuple{9, 7.0, 8.2}, std::tuple{1, 1.0, 1.6}}) {
+    const wt::Plugin plugin = load({{"compress_level", level}});
+    const Pair pair = negotiate(plugin);
+    const long long before = heap_in_use();
+    // The first fragment of a message opens its compressor...
+    const wt::FrameResult first =
+        pair.server.encode(compressed(Bytes(message.begin(), message.begin() + 1000), false));
+    ASSERT_EQ(first.status, WSX_OK);
+    const double sending_mb = static_cast<double>(heap_in_use() - before) / 1e6;
+    std::printf("level %d: %.2f MB of libbz2 work areas while a message is sent\n", level,
+                sending_mb);
+    EXPECT_GE(sending_mb, low_mb) << "level " << level;
+    EXPECT_LE(sending_mb, high_mb) << "level " << level;
+    // ... which the last one frees.
+    ASSERT_EQ(pair.server.encode(compressed(Bytes(10, 'x'), true, WSX_OPCODE_CONTINUATION)).status,
+              WSX_OK);
+    EXPECT_LT(heap_in_use() - before, 64 * 1024) << "level " << level;
+  }
+  // Receiving a level-9 stream: the decoder's work area is sized by the
+  // stream's header (the peer's level), about 3.7 MB, freed with the message.
+  const wt::Plugin plugin = load();
+  const Pair pair = negotiate(plugin);
+  const Bytes stream = bz_compress(message, 9);
+  const std::size_t half = stream.size() / 2;
+  const long long before = heap_in_use();
+  {
+    const wt::FrameResult first = pair.server.decode(
+        compressed(Bytes(stream.begin(), stream.begin() + half), false), 4u << 20);
+    ASSERT_EQ(first.status, WSX_OK) << first.message;
+    const double receiving_mb =
+        static_cast<double>(heap_in_use() - before -
+                            static_cast<long long>(first.frame.payload.capacity())) /
+        1e6;
+    std::printf("level-9 stream: %.2f MB of libbz2 work area while it is received\n", receiving_mb);
+    EXPECT_GE(receiving_mb, 3.5);
+    EXPECT_LE(receiving_mb, 4.0);
+    const wt::FrameResult rest = pair.server.decode(
+        compressed(Bytes(stream.begin() + half, stream.end()), true, WSX_OPCODE_CONTINUATION),
+        (4u << 20) - first.frame.payload.size());
+    ASSERT_EQ(rest.status, WSX_OK) << rest.message;
+  }  // the decoded payloads (the test host's buffers) go here
+  EXPECT_LT(heap_in_use() - before, 64 * 1024);
 }
 
 // --- Corrupt input -----------------------------------------------------------

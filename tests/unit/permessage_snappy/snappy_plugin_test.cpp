@@ -3,6 +3,7 @@
 // format python-snappy writes, max_size enforced against real bombs (1009),
 // corrupt input 1007.
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <snappy.h>
 
 #include <wsx/testing/host.hpp>
@@ -248,6 +249,34 @@ TEST(SnappyData, EverySizeRoundTripsWholeAndFragmented) {
       }
     }
   }
+}
+
+// --- Memory ------------------------------------------------------------------
+
+TEST(SnappyMemory, AnIdleConnectionKeepsNoBuffers) {
+  const wt::Plugin plugin = load();
+  const wt::Extension server = server_for(plugin);
+  const auto heap = [] {
+    const struct mallinfo2 info = mallinfo2();
+    return static_cast<long long>(info.uordblks + info.hblkhd);
+  };
+  const long long before = heap();
+  {
+    // A 64 KiB chunk cut into 1000-byte frames is gathered whole before it
+    // is uncompressed; after the message that buffer is gone.
+    const Bytes stream = concat({kIdentifier, chunk(1, random_bytes(65536))});
+    for (std::size_t at = 0; at < stream.size(); at += 1000) {
+      const std::size_t n = std::min<std::size_t>(1000, stream.size() - at);
+      const wt::FrameResult piece =
+          server.decode(compressed(Bytes(stream.begin() + static_cast<std::ptrdiff_t>(at),
+                                         stream.begin() + static_cast<std::ptrdiff_t>(at + n)),
+                                   at + n == stream.size(),
+                                   at == 0 ? WSX_OPCODE_BINARY : WSX_OPCODE_CONTINUATION),
+                        1u << 20);
+      ASSERT_EQ(piece.status, WSX_OK) << piece.message;
+    }
+  }
+  EXPECT_LT(heap() - before, 1024);
 }
 
 // --- Limits: real bombs ------------------------------------------------------
