@@ -276,7 +276,9 @@ TEST(SnappyMemory, AnIdleConnectionKeepsNoBuffers) {
       ASSERT_EQ(piece.status, WSX_OK) << piece.message;
     }
   }
-  EXPECT_LT(heap() - before, 1024);
+  // The gathered chunk alone would be 65,540 bytes; a fresh process also
+  // makes a few one-time allocations (2.6 KB measured), hence the margin.
+  EXPECT_LT(heap() - before, 16 * 1024);
 }
 
 // --- Limits: real bombs ------------------------------------------------------
