@@ -175,14 +175,18 @@ TEST(ConfigTest, ShippedConfigLoadsWithItsDocumentedValues) {
   EXPECT_EQ(config.server.limits.max_send_queue, 4u << 20);
   EXPECT_EQ(config.server.limits.idle_timeout, 60s);
   EXPECT_EQ(config.server.limits.ping_interval, 0s);
-  ASSERT_EQ(config.plugins.size(), 1u);
+  // permessage-deflate loaded; permessage-bzip2 and -snappy listed, disabled.
+  ASSERT_EQ(config.plugins.size(), 3u);
   const auto source_root = std::filesystem::path(WSX_SHIPPED_CONFIG).parent_path().parent_path();
-  EXPECT_EQ(
-      config.plugins[0].path,
-      (source_root / "build/release/lib/wsx/plugins/wsx_permessage_deflate.so").lexically_normal());
-  EXPECT_TRUE(config.plugins[0].enabled);
-  // The plugin's params are documented but left to the plugin's defaults.
-  EXPECT_TRUE(config.plugins[0].params.empty());
+  const char* const files[] = {"wsx_permessage_deflate.so", "wsx_permessage_bzip2.so",
+                               "wsx_permessage_snappy.so"};
+  for (std::size_t i = 0; i < config.plugins.size(); ++i) {
+    EXPECT_EQ(config.plugins[i].path,
+              (source_root / "build/release/lib/wsx/plugins" / files[i]).lexically_normal());
+    EXPECT_EQ(config.plugins[i].enabled, i == 0) << files[i];
+    // The plugins' params are documented but left to the plugins' defaults.
+    EXPECT_TRUE(config.plugins[i].params.empty()) << files[i];
+  }
 }
 
 }  // namespace
