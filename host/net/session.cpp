@@ -34,6 +34,7 @@ Session::Session(ServerContext& server, IoThread& thread, Key key, Socket socket
   if (const TlsContextPtr& tls = thread_.settings()->tls) tls_ = std::make_unique<TlsStream>(tls);
   TimerWheel& wheel = thread_.wheel();
   last_input_tick_ = wheel.now_tick();
+  output_progress_tick_ = last_input_tick_;
   phase_deadline_tick_ =
       last_input_tick_ + wheel.to_ticks(thread_.settings()->limits.handshake_timeout);
   schedule_next_timeout();
@@ -165,8 +166,8 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       if (upstream_) upstream_->flush();
       // Back-pressure: the peer is not reading what we produce; stop
       // producing (its messages are what the application answers) until the
-      // queue drains below half (flush() resumes).
-      if (carries_frames(phase_) && forward_queue_full()) paused_ = true;
+      // queue drains (flush() resumes).
+      apply_back_pressure();
       break;
     }
     case SessionPhase::rejecting:

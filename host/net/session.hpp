@@ -42,8 +42,8 @@
 #include "net/session_timeout_policy.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
-#include "net/upstream_link.hpp"
 #include "net/tls_stream.hpp"
+#include "net/upstream_link.hpp"
 
 namespace wsx::net {
 
@@ -151,7 +151,11 @@ class Session final : public TimerEntry,
   // them in one send(). False when the socket was closed on an error.
   bool flush_tls(int flags);
   [[nodiscard]] std::size_t pending_bytes() const noexcept;
-  // The peer does not read what we send: close with 1008 and drop TCP.
+  // After a receive batch: pauses reading once the queue is half full.
+  void apply_back_pressure();
+  // The peer does not read what we send (its queue reached max_send_queue,
+  // or stayed half full without progress for close_timeout): Close 1008
+  // ahead of the backlog, then the usual close_timeout before TCP goes.
   void drop_slow_peer();
   void after_flush();
 
@@ -229,6 +233,9 @@ class Session final : public TimerEntry,
   // current phase (handshake, our Close, lingering).
   std::uint32_t last_input_tick_ = 0;
   std::uint32_t phase_deadline_tick_ = 0;
+  // When the peer last took output, or the queue was last empty: the start
+  // of a stall (the slow-reader rule of session_timeout_policy.hpp).
+  std::uint32_t output_progress_tick_ = 0;
   SessionPhase phase_ = SessionPhase::handshake;
   CloseNotice notice_ = CloseNotice::not_owed;
   // Readiness and flow, orthogonal to the phase: what the session waits for.

@@ -27,12 +27,18 @@ void Session::flush() {
   // shutdown (after_flush): see kLastWriteFlags.
   const auto flags =
       rejecting || (connection_ && connection_->should_close_transport()) ? kLastWriteFlags : 0;
+  const std::size_t pending_before = pending_bytes();
   if (tls_ ? !flush_tls(flags) : !flush_plain(flags)) return;
   // The 101 is out: free the handshake state.
   if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
+  const std::size_t pending = pending_bytes();
+  // Write progress, or nothing left to write: the stall clock restarts.
+  if (pending == 0 || pending < pending_before) output_progress_tick_ = thread_.wheel().now_tick();
   const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
-  if (paused_ && pending_bytes() < half_queue &&
+  // Hysteresis: reading resumes below a quarter of the queue, so a peer
+  // that reads slowly does not flip the session at every write.
+  if (paused_ && pending < half_queue / 2 &&
       !(upstream_ && upstream_->pending_bytes() >= half_queue)) {
     paused_ = false;
     resume_reading();
@@ -195,16 +201,39 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
   return SendResult::sent;
 }
 
+void Session::apply_back_pressure() {
+  if (!carries_frames(phase_)) return;
+  // The step below the limit: stop reading from a peer whose queue is half
+  // full (what it sends is what the application answers), so the queue
+  // stops growing and the kernel pushes back on the peer instead. If it
+  // then takes nothing for close_timeout, the timer closes it with 1008
+  // (session_timeout_policy.cpp), as at the limit itself.
+  const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
+  if (!paused_ && (pending_bytes() >= half_queue || forward_queue_full())) {
+    paused_ = true;
+    schedule_next_timeout();
+  }
+}
+
 void Session::drop_slow_peer() {
+  if (!is_open()) return;  // already closing: close_timeout bounds it
   server_.logger().write_lazy(LogLevel::warning, [&] {
     return "slow peer peer=" + peer_text() + " queued=" + std::to_string(pending_bytes()) +
            " limit=" + std::to_string(thread_.settings()->limits.max_send_queue) +
            ": closing with 1008";
   });
-  record_close(core::close_code::policy_violation, "send queue full");
-  // Its queue is full, so a Close frame would never reach it: drop TCP.
-  close_socket();
-  maybe_reap();
+  // The Close goes out ahead of the backlog (RFC 6455 section 7.4.1: 1008,
+  // a policy violation): what is queued behind the frame being written is
+  // dropped, so the peer sees the Close as soon as it reads what the kernel
+  // already holds. It then has close_timeout to answer before TCP is
+  // dropped (start_closing arms it), like every closing handshake.
+  connection_->discard_unsent_output();
+  start_closing(core::close_code::policy_violation, "send queue full");
+  // Read again: the peer's Close (or its FIN) is what ends this early.
+  if (paused_) {
+    paused_ = false;
+    resume_reading();
+  }
 }
 
 SendResult Session::close(std::uint16_t code, std::string_view reason) {

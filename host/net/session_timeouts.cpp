@@ -26,6 +26,8 @@ TimeoutInputs Session::timeout_inputs() const noexcept {
   in.idle_ticks = span(limits.idle_timeout);
   in.ping_ticks = span(limits.ping_interval);
   in.shrink_ticks = span(kShrinkDelay);
+  in.close_ticks = span(limits.close_timeout);
+  in.output_progress = output_progress_tick_;
   in.paused = paused_;
   in.ping_sent = ping_sent_;
   in.shrunk = shrunk_;

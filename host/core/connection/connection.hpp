@@ -139,6 +139,10 @@ class Connection {
   [[nodiscard]] bool has_pending_output() const noexcept { return !output_.empty(); }
   // Bytes queued and not yet consumed (for back-pressure decisions).
   [[nodiscard]] std::size_t pending_output_size() const noexcept { return output_.size(); }
+  // Drops what is queued for a peer that does not read, keeping the rest of
+  // the frame already being written (ConnectionOutput::discard_unsent), so
+  // that a Close sent next goes out ahead of the backlog.
+  void discard_unsent_output() noexcept { output_.discard_unsent(); }
 
   // --- State ----------------------------------------------------------------
 
