@@ -19,7 +19,10 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 
+#include "app/crash_report.hpp"
 #include "app/run_host.hpp"
 #include "app/server_options_from_config.hpp"
 #include "config/config.hpp"
@@ -236,9 +239,9 @@ wsx::config::Config load_config(const Options& options) {
 
 // The network layer's entry point (host/app/run_host.hpp): serve until
 // SIGINT/SIGTERM, reload on SIGHUP.
-int run_server(const wsx::config::Config& config, wsx::loader::PluginSet& plugins,
-               wsx::Logger& logger) {
-  return wsx::app::run_host(config, plugins, logger);
+int run_server(const Options& options, const wsx::config::Config& config,
+               wsx::loader::PluginSet plugins, wsx::Logger& logger) {
+  return wsx::app::run_host(config, std::move(plugins), logger, options.listen);
 }
 
 int check_plugin(const Options& options, const wsx::Logger& logger) {
@@ -252,6 +255,13 @@ int check_plugin(const Options& options, const wsx::Logger& logger) {
   return kExitOk;
 }
 
+// A [plugin.params] value as it would be written in TOML.
+std::string toml_text(const wsx::config::PluginParamValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return "\"" + *text + "\"";
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  return std::get<bool>(value) ? "true" : "false";
+}
+
 int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet& plugins) {
   std::size_t loaded = 0;
   if (config.plugins.empty()) std::cout << "no [[plugin]] entries in " << config.file << "\n";
@@ -262,11 +272,22 @@ int list_plugins(const wsx::config::Config& config, const wsx::loader::PluginSet
       continue;
     }
     std::cout << wsx::loader::format_manifest(plugins.manifests().at(loaded++));
+    // What this config gives the plugin, beside what it declares: the values
+    // an operator wants to check; undeclared ones use the plugin's defaults.
+    if (entry.params.empty()) {
+      std::cout << "  configured: nothing ([plugin.params] empty: the plugin's defaults)\n";
+    }
+    for (const auto& param : entry.params) {
+      std::cout << "  configured: " << param.key << " = " << toml_text(param.value) << " ("
+                << param.where.to_string() << ")\n";
+    }
   }
   return kExitOk;
 }
 
 int run(const Options& options, wsx::Logger& logger) {
+  // Plugins run in this process: if one crashes, name it before dying.
+  wsx::app::install_crash_report();
   // Inspection commands print their result on stdout; unless asked, keep
   // stderr to warnings so the result stands out.
   const bool inspecting = options.action != Action::run;
@@ -283,7 +304,7 @@ int run(const Options& options, wsx::Logger& logger) {
     case Action::list_plugins:
       return list_plugins(config, plugins);
     default:
-      return run_server(config, plugins, logger);
+      return run_server(options, config, std::move(plugins), logger);
   }
 }
 

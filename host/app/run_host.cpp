@@ -34,10 +34,16 @@ std::string plugin_summary(const loader::PluginSet& plugins) {
 // factories and limits replace the old ones. Settings that only a restart
 // can change (address, threads, app, subprotocols) are reported, not applied,
 // and the log level stays as it is (it may come from --log-level).
-ReloadResult reload_from(const config::Config& original, const Logger& logger) {
+ReloadResult reload_from(const config::Config& original,
+                         const std::optional<config::ListenAddress>& listen_override,
+                         const Logger& logger) {
   ReloadResult result;
   try {
     config::Config fresh = config::load_config(original.file);
+    if (listen_override) {
+      fresh.server.address = listen_override->host;
+      fresh.server.port = listen_override->port;
+    }
     loader::PluginSet plugins = loader::PluginSet::load(fresh, logger);
     const config::Server& before = original.server;
     const config::Server& after = fresh.server;
@@ -70,7 +76,8 @@ ReloadResult reload_from(const config::Config& original, const Logger& logger) {
 
 }  // namespace
 
-int run_host(const config::Config& config, const loader::PluginSet& plugins, Logger& logger) {
+int run_host(const config::Config& config, loader::PluginSet plugins, Logger& logger,
+             const std::optional<config::ListenAddress>& listen_override) {
   ServerOptions options = server_options_from_config(config.server);
   options.banner =
       "app=" + std::string(config::to_string(config.server.app)) + ", " + plugin_summary(plugins);
@@ -85,6 +92,7 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
     }
   }
   Server server(options, plugins.server_factories(), logger);
+  plugins = loader::PluginSet{};  // the server's factories keep what it needs
 
   std::optional<BroadcastApp> broadcast;
   switch (config.server.app) {
@@ -100,7 +108,9 @@ int run_host(const config::Config& config, const loader::PluginSet& plugins, Log
       break;
   }
   if (!config.file.empty()) {
-    server.enable_signal_handling([&config, &logger] { return reload_from(config, logger); });
+    server.enable_signal_handling([&config, &logger, listen_override] {
+      return reload_from(config, listen_override, logger);
+    });
   } else {
     server.enable_signal_handling({});
   }

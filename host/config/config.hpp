@@ -29,7 +29,8 @@ struct Limits {
   std::uint64_t max_message_size = 16ull << 20;
   // Outgoing messages are fragmented into frames of at most this payload.
   std::uint64_t max_frame_size = 1ull << 20;
-  // Connections beyond this are refused at accept time.
+  // Sockets beyond this are still accepted and read, then answered with
+  // HTTP 503 instead of the upgrade (net::ServerLimits, Session's over_limit).
   std::uint64_t max_connections = 10000;
   // Bytes queued for a slow reader before its connection is closed.
   std::uint64_t max_send_queue = 4ull << 20;

@@ -167,6 +167,14 @@ CheckedDescriptor check_descriptor(const wsx_plugin_descriptor* raw, const std::
                     (descriptor.create == nullptr ? "create" : "destroy") +
                     " function; set both create and destroy");
   }
+  // ABI rule 7: a context the host could create but never destroy would leak.
+  if ((descriptor.thread_create == nullptr) != (descriptor.thread_destroy == nullptr)) {
+    refuse(who, std::string("descriptor sets ") +
+                    (descriptor.thread_create == nullptr ? "thread_destroy" : "thread_create") +
+                    " without " +
+                    (descriptor.thread_create == nullptr ? "thread_create" : "thread_destroy") +
+                    "; set both per-thread context hooks or neither");
+  }
   check_params(descriptor, who);
   if (descriptor.extension_count == 0 || descriptor.extensions == nullptr) {
     refuse(who,

@@ -2,11 +2,13 @@
 
 #include <dlfcn.h>
 
+#include <cstdint>
 #include <system_error>
 #include <type_traits>
 
 #include "core/extensions/byte_buffer.hpp"
 #include "descriptor_check.hpp"
+#include "file_identity.hpp"
 #include "plugin_error.hpp"
 #include "plugin_params.hpp"
 #include "plugin_text.hpp"
@@ -99,10 +101,36 @@ std::shared_ptr<const LoadedPlugin> LoadedPlugin::load(const PluginLoadRequest& 
 }
 
 void LoadedPlugin::open_library(const std::string& who) {
+  // dlopen() of a path the dynamic loader already has open returns that
+  // library, even when a new build has since been moved over the path (a
+  // reload while connections made by the old one are alive). The loader
+  // matches a library by the path text first and by device and inode only
+  // for a new text, so when the mapping is not the file the path names now,
+  // open it again under an equivalent spelling ("dir/./x.so", then
+  // "dir/././x.so"...): the new build is mapped beside the old one, which
+  // stays until its last extension is gone. $ORIGIN still resolves to dir.
+  constexpr int kSpellings = 64;
+  const std::optional<FileIdentity> on_disk = identity_of_file(manifest_.file);
+  std::filesystem::path spelling = manifest_.file;
+  for (int attempt = 0; attempt < kSpellings; ++attempt) {
+    open_library_at(spelling, who);
+    // The entry function's address, as /proc/self/maps is searched with.
+    const auto entry = reinterpret_cast<std::uintptr_t>(
+        &library_.get<std::remove_pointer_t<wsx_negotiate_fn>>(WSX_PLUGIN_ENTRY_SYMBOL));
+    const std::optional<FileIdentity> mapped = identity_of_mapping(entry);
+    if (!on_disk || !mapped || *mapped == *on_disk) return;
+    library_.unload();
+    spelling = spelling.parent_path() / "." / manifest_.file.filename();
+  }
+  throw PluginError(who + ": the file was replaced more than " + std::to_string(kSpellings) +
+                    " times while older builds of it are still in use; restart the host");
+}
+
+void LoadedPlugin::open_library_at(const std::filesystem::path& spelling, const std::string& who) {
   boost::dll::fs::error_code error;
   // RTLD_LOCAL: a plugin's symbols never satisfy another plugin's (ABI rule
   // 3). RTLD_NOW: a missing dependency fails here, not mid-connection.
-  library_.load(boost::dll::fs::path(manifest_.file.string()),
+  library_.load(boost::dll::fs::path(spelling.string()),
                 boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, error);
   if (error) {
     // Boost.DLL leaves dlerror() set after a failed load; it says why
@@ -142,6 +170,12 @@ const wsx_plugin_descriptor* LoadedPlugin::negotiate(const std::string& who) {
     throw PluginError(who + ": refused ABI negotiation: the host speaks ABI versions " +
                       host_range + ", the plugin says " + plugin_message(message) +
                       "; rebuild the plugin against this host's wsx SDK (wsx/extension.h)");
+  }
+  if (chosen == 0) {
+    throw PluginError(who +
+                      ": chose ABI version 0, which does not exist (versions start at 1); "
+                      "the entry function must store the version it implements in "
+                      "*chosen_abi before returning WSX_OK (WSX_EXPORT_PLUGIN does)");
   }
   if (chosen < kHostAbiMin || chosen > kHostAbiMax) {
     throw PluginError(who + ": chose ABI version " + std::to_string(chosen) +

@@ -53,6 +53,9 @@ class LoadedPlugin {
   [[nodiscard]] const PluginManifest& manifest() const noexcept { return manifest_; }
   // The pointer create() returned, passed as `plugin` to factory calls.
   [[nodiscard]] void* instance() const noexcept { return instance_; }
+  // The normalised descriptor (ABI rule 2): fields an older plugin did not
+  // know, such as thread_create, read as null.
+  [[nodiscard]] const wsx_plugin_descriptor& descriptor() const noexcept { return descriptor_; }
   // Normalised copies (ABI rule 2) of the plugin's extension definitions.
   [[nodiscard]] const std::vector<wsx_extension_def>& definitions() const noexcept {
     return definitions_;
@@ -61,7 +64,10 @@ class LoadedPlugin {
  private:
   LoadedPlugin(const Logger& logger, const std::filesystem::path& file);
 
+  // Maps the library at manifest_.file, making sure what is mapped is the
+  // file the path names now (a replaced build is loaded anew).
   void open_library(const std::string& who);
+  void open_library_at(const std::filesystem::path& spelling, const std::string& who);
   const wsx_plugin_descriptor* negotiate(const std::string& who);
   void create(const PluginLoadRequest& request, const std::string& label, const std::string& who);
 

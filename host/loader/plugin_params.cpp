@@ -23,15 +23,28 @@ std::string shown(const config::PluginParamValue& value) {
   return std::get<bool>(value) ? "true" : "false";
 }
 
-// How to write a value of `type` in TOML, for the fix in a message.
-std::string example(std::string_view key, std::int32_t type) {
+// How to write a value of `type` in TOML, for the fix in a message. ABI 1
+// declares no range, so an integer example uses the number the user wrote
+// when it was one in quotes ("15" -> 15), never an invented one.
+std::string example(std::string_view key, std::int32_t type,
+                    const config::PluginParamValue& given) {
   switch (type) {
     case WSX_PARAM_STRING:
-      return std::string(key) + " = \"...\"";
-    case WSX_PARAM_INTEGER:
-      return std::string(key) + " = 15";
+      return std::string(key) + " = \"" +
+             (std::holds_alternative<std::string>(given) ? "..." : shown(given)) + "\"";
+    case WSX_PARAM_INTEGER: {
+      if (const auto* text = std::get_if<std::string>(&given)) {
+        const bool digits =
+            !text->empty() && text->size() < 19 &&
+            std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (digits) return std::string(key) + " = " + *text + " (no quotes)";
+      }
+      return std::string(key) +
+             " = <integer> (a number without quotes; the plugin's README gives "
+             "its range)";
+    }
     default:
-      return std::string(key) + " = true";
+      return std::string(key) + " = true (or false, no quotes)";
   }
 }
 
@@ -69,7 +82,8 @@ std::vector<wsx_config_param> check_params(std::span<const config::PluginParam> 
     if (type != spec->type) {
       throw PluginError(where + ": parameter \"" + param.key + "\" must be " +
                         with_article(spec->type) + ", got " + with_article(type) + " (" +
-                        shown(param.value) + "); write " + example(param.key, spec->type));
+                        shown(param.value) + "); write " +
+                        example(param.key, spec->type, param.value));
     }
     wsx_config_param c{};
     c.key = {param.key.data(), param.key.size()};

@@ -1,5 +1,6 @@
 // The [plugin.params] table checked against the parameters a plugin declares
-// (ABI rule 6): unknown keys and wrong TOML types are refused before create().
+// (wsx_plugin_descriptor's params, wsx/extension.h): unknown keys and wrong
+// TOML types are refused before create().
 #pragma once
 
 #include <wsx/extension.h>

@@ -34,10 +34,13 @@ core::FactoryList make_factories(const std::shared_ptr<const LoadedPlugin>& plug
     auto factory = std::make_shared<core::ExtensionFactory>();
     factory->token = def.token;
     factory->plugin_name = plugin->manifest().name;
+    factory->plugin_version = plugin->manifest().version;
     factory->rsv_bits = def.rsv_bits;
     factory->def = def;
     factory->plugin = plugin->instance();
     factory->keepalive = plugin;
+    factory->thread_create = plugin->descriptor().thread_create;
+    factory->thread_destroy = plugin->descriptor().thread_destroy;
     out.push_back(std::move(factory));
   }
   return out;

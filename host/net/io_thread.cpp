@@ -4,11 +4,12 @@
 #include <string>
 #include <utility>
 
+#include "core/extensions/thread_contexts.hpp"
 #include "net/session.hpp"
 
 namespace wsx::net {
 
-IoThread::IoThread(std::uint32_t index, std::chrono::milliseconds tick,
+IoThread::IoThread(std::uint32_t index, std::uint32_t thread_count, std::chrono::milliseconds tick,
                    std::shared_ptr<const ServerSettings> settings, const Logger& logger)
     : index_(index),
       logger_(logger),
@@ -20,7 +21,8 @@ IoThread::IoThread(std::uint32_t index, std::chrono::milliseconds tick,
       read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(kReadBufferSize)),
       wheel_(io_, tick),
       poller_(io_, *this, logger),
-      settings_(std::move(settings)) {
+      settings_(std::move(settings)),
+      thread_count_(thread_count) {
   poller_.start();
 }
 
@@ -29,6 +31,17 @@ IoThread::~IoThread() {
   // Connections still here (the server is destroyed without a graceful stop)
   // are dropped before the io_context they are registered with goes away.
   sessions_.clear();
+}
+
+const core::FactoryList& IoThread::factories() {
+  if (!factories_bound_) {
+    core::ThreadBinding binding =
+        core::bind_thread_contexts(settings_->factories, index_, thread_count_, factories_);
+    for (const std::string& problem : binding.problems) logger_.warning(problem);
+    factories_ = std::move(binding.factories);
+    factories_bound_ = true;
+  }
+  return factories_;
 }
 
 void IoThread::start_thread() {

@@ -38,7 +38,9 @@ class IoThread final : private ReadinessPoller::Sink {
   static constexpr std::size_t kReadBufferSize = 64 * 1024;
 
   // `logger` reports exceptions that escape a handler (the loop goes on).
-  IoThread(std::uint32_t index, std::chrono::milliseconds tick,
+  // `thread_count`: how many I/O threads the server runs (told to plugins'
+  // per-thread contexts).
+  IoThread(std::uint32_t index, std::uint32_t thread_count, std::chrono::milliseconds tick,
            std::shared_ptr<const ServerSettings> settings, const Logger& logger);
   ~IoThread();
   IoThread(const IoThread&) = delete;
@@ -66,7 +68,13 @@ class IoThread final : private ReadinessPoller::Sink {
   }
   void set_settings(std::shared_ptr<const ServerSettings> settings) noexcept {
     settings_ = std::move(settings);
+    factories_bound_ = false;
   }
+  // The server-role factories of settings(), bound to this thread's plugin
+  // contexts (wsx/extension.h rule 7). Bound on first use, on this thread,
+  // so thread_create runs on the thread its context serves; a reload binds
+  // again, reusing the contexts of plugin instances that stayed.
+  [[nodiscard]] const core::FactoryList& factories();
 
   // Runs the io_context on a new std::thread (threads 1..N-1) or on the
   // caller's thread (thread 0, from Server::run()).
@@ -93,6 +101,9 @@ class IoThread final : private ReadinessPoller::Sink {
   ReadinessPoller poller_;
   core::ChainScratch chain_scratch_;
   std::shared_ptr<const ServerSettings> settings_;
+  std::uint32_t thread_count_;
+  core::FactoryList factories_;
+  bool factories_bound_ = false;
   // Declared last: sessions go first on destruction, while the io_context
   // and wheel they are registered with still exist.
   SlotTable<Session> sessions_;

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include <exception>
+#include <string_view>
 
 #include "net/endpoint_text.hpp"
 #include "net/io_thread.hpp"
@@ -67,6 +68,7 @@ void Session::enter(SessionEvent event) noexcept {
 
 void Session::on_socket_events(std::uint32_t events) {
   if (phase_ == SessionPhase::closed) return;
+  const core::PeerScope crash_report_peer(peer_.data(), peer_.size());
   // The peer's FIN (or an error) is already in: a short read no longer
   // means the socket is empty, since the end of stream raises no edge of
   // its own once it arrived with the last bytes. Read on until it shows.
@@ -112,6 +114,12 @@ void Session::on_readable() {
       return;
     for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
       if (phase_ == SessionPhase::closed || paused_ || read_pending_ || awaiting_upstream_) return;
+      // Proxy: frames held back by back-pressure (pause_input) go before
+      // anything new: the socket may hold nothing more to raise an edge.
+      if (carries_frames(phase_) && connection_->has_held_input()) {
+        if (!handle_input({})) return;
+        continue;
+      }
       const std::span<std::uint8_t> buffer = thread_.read_buffer();
       boost::system::error_code error;
       const std::size_t n = socket_.read_some(buffer, error);
@@ -186,6 +194,7 @@ bool Session::drain_tls() {
     if (phase_ == SessionPhase::closed) return false;
     if (status == TlsStream::Status::want_more) return true;
     if (status != TlsStream::Status::ok) {
+      if (tls_->plain_http_request()) refuse_plain_http();
       fail_tls(tls_->error());
       return false;
     }
@@ -211,6 +220,27 @@ bool Session::drain_tls() {
         return false;
     }
   }
+}
+
+void Session::refuse_plain_http() noexcept {
+  // What nginx answers (its 497 shown as 400): a client that forgot the
+  // "s" in wss:// or https:// learns why, instead of seeing a bare close.
+  // Best effort, one send: the socket's buffer is empty this early. Our FIN
+  // follows, and the request's bytes have been read, so close() sends no
+  // reset that could destroy the answer before the client reads it.
+  static constexpr std::string_view kBody = "The plain HTTP request was sent to HTTPS port\n";
+  static constexpr std::string_view kResponse =
+      "HTTP/1.1 400 Bad Request\r\n"
+      "Content-Type: text/plain\r\n"
+      "Content-Length: 46\r\n"
+      "Connection: close\r\n"
+      "\r\n"
+      "The plain HTTP request was sent to HTTPS port\n";
+  static_assert(kResponse.ends_with(kBody) && kBody.size() == 46);
+  boost::system::error_code error;
+  (void)socket_.send({reinterpret_cast<const std::uint8_t*>(kResponse.data()), kResponse.size()}, 0,
+                     error);
+  socket_.shutdown_send(error);
 }
 
 void Session::fail_tls(std::string_view reason) {
@@ -241,15 +271,25 @@ void Session::handle_eof() {
 
 void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
   if (upstream_) {
-    // Proxy: the message goes on to the upstream as it is (the extension
-    // chains on either side are independent negotiations).
-    upstream_->send(opcode, payload, /*defer_flush=*/true);  // handle_input flushes the batch
+    on_fragment(opcode, true, true, payload);
     return;
   }
   call_application("on_message", [&] {
     if (server_.handlers().on_message)
       server_.handlers().on_message(handle(), static_cast<MessageType>(opcode), payload);
   });
+}
+
+void Session::on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                          std::span<const std::uint8_t> payload) {
+  // Proxy: the frame goes on to the upstream as it is decoded (the
+  // extension chains on either side are independent negotiations);
+  // handle_input flushes the batch.
+  if (!upstream_) return;
+  upstream_->send_fragment(message_opcode, first, fin, payload, true);
+  // Back-pressure between frames, not only between reads: a read of small
+  // compressed frames may inflate to far more than the queue allows.
+  if (forward_queue_full()) connection_->pause_input();
 }
 
 void Session::on_close(std::uint16_t code, std::string_view reason) {

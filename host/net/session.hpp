@@ -1,8 +1,10 @@
 // One accepted socket, from the opening handshake to the TCP close, driving a
-// sans-I/O core::Connection (DESIGN.md, "One message, end to end").
+// sans-I/O core::Connection (docs/ARCHITECTURE.md, "One message, end to end").
 //
-// Memory is the design constraint (an idle connection costs about 1 KiB of
-// the server's memory in all; tests/unit/net/idle_memory_test.cpp measures it):
+// Memory is the design constraint (an idle connection costs about 0.7 KiB of
+// the server's memory in all: 656 bytes after the handshake in
+// tests/unit/net/idle_memory_test.cpp, 793 after one message in wsx-bench's
+// idle scenario):
 //  - no read buffer of its own: its socket is registered once with its I/O
 //    thread's ReadinessPoller (edge-triggered, no re-arm per message) and
 //    it reads into the thread's shared buffer when bytes are there; the
@@ -35,6 +37,7 @@
 
 #include "core/connection/connection.hpp"
 #include "core/connection/connection_handler.hpp"
+#include "core/extensions/plugin_call_site.hpp"
 #include "net/connection_handle.hpp"
 #include "net/native_socket.hpp"
 #include "net/server_handlers.hpp"
@@ -132,6 +135,8 @@ class Session final : public TimerEntry,
   bool drain_tls();
   // A TLS failure (handshake or record): logged at info, socket closed.
   void fail_tls(std::string_view reason);
+  // Plain HTTP on the TLS port: a plain-text 400, then our FIN.
+  void refuse_plain_http() noexcept;
 
   // --- Writing ---
   // Writes whatever is pending without blocking; arms a write-readiness
@@ -187,7 +192,8 @@ class Session final : public TimerEntry,
   void upstream_connected() override;
   void upstream_accepted(const std::optional<std::string>& subprotocol) override;
   void upstream_failed(UpstreamFailure failure, unsigned status, std::string_view reason) override;
-  void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  bool upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                         std::span<const std::uint8_t> payload) override;
   void upstream_batch_done() override;
   void upstream_closed(bool clean, std::uint16_t code, std::string_view reason) override;
   void upstream_drained() override;
@@ -204,6 +210,9 @@ class Session final : public TimerEntry,
 
   // --- core::ConnectionHandler ---
   void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  // Proxy: one frame of a client message, straight on to the upstream.
+  void on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                   std::span<const std::uint8_t> payload) override;
   void on_close(std::uint16_t code, std::string_view reason) override;
   void on_protocol_error(std::uint16_t code, std::string_view reason) override;
 

@@ -31,8 +31,8 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
     return;
   }
 
-  core::ServerHandshake result =
-      core::server_handshake(std::string_view(hs.received), settings.factories, settings.handshake);
+  core::ServerHandshake result = core::server_handshake(std::string_view(hs.received),
+                                                        thread_.factories(), settings.handshake);
   if (result.state == core::HandshakeState::need_more) return;
   log_negotiation_trace(server_.logger(), result.negotiation_trace);
   if (result.state == core::HandshakeState::rejected) {
@@ -60,6 +60,8 @@ void Session::open_connection(core::ServerHandshake& accepted, std::string respo
   connection_.emplace(core::Role::server, std::move(accepted.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());
+  // Proxy: frames go on to the upstream one by one, never assembled.
+  if (upstream_) connection_->stream_messages();
   enter(SessionEvent::accepted);
   notice_ = CloseNotice::owed;
   const std::string peer = peer_text();

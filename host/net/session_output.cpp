@@ -181,6 +181,7 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
     drop_slow_peer();
     return SendResult::too_slow;
   }
+  const core::PeerScope crash_report_peer(peer_.data(), peer_.size());
   const bool queued_ok = type == MessageType::text ? connection_->send_text(payload)
                                                    : connection_->send_binary(payload);
   shrunk_ = false;

@@ -93,16 +93,18 @@ void Session::upstream_failed(UpstreamFailure failure, unsigned status, std::str
   reject_handshake(client_status, reason, core::build_error_response(client_status, text));
 }
 
-void Session::upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
-  if (!is_open()) return;
-  const bool queued = opcode == WSX_OPCODE_TEXT ? connection_->send_text(payload)
-                                                : connection_->send_binary(payload);
+bool Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                                std::span<const std::uint8_t> payload) {
+  if (!is_open()) return true;
+  const core::PeerScope crash_report_peer(peer_.data(), peer_.size());
+  const bool queued = connection_->send_fragment(message_opcode, first, fin, payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
   if (!queued) {
     if (const auto& failure = connection_->failure()) record_close(failure->code, failure->reason);
     flush();
   }
+  return pending_bytes() < thread_.settings()->limits.max_send_queue;
 }
 
 void Session::upstream_batch_done() {

@@ -107,6 +107,15 @@ TlsContext make_tls_context(const TlsSettings& settings) {
   }
   if (settings.verify_client) {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    // Session tickets are still issued with the cache off. With peer
+    // verification on, OpenSSL refuses to resume a session whose context is
+    // unset ("session id context uninitialized"), so a client that comes back
+    // with its ticket (Chromium does on its next connection) would fail its
+    // handshake: name the context so that resumption works. (A SIGHUP makes
+    // a new SSL_CTX with new random ticket keys, so no session outlives a
+    // change of `ca`.)
+    static constexpr unsigned char kSessionContext[] = "wsx-host";
+    SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
   }
 
   TlsContext out;

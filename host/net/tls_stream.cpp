@@ -5,6 +5,7 @@
 
 #include <limits>
 #include <new>
+#include <string_view>
 
 namespace wsx::net {
 
@@ -103,7 +104,40 @@ TlsStream::Status TlsStream::fail(int result, const char* what) {
   return Status::failed;
 }
 
+TlsStream::Status TlsStream::sniff_first_bytes() {
+  // A TLS connection opens with a handshake record, content type 22 (RFC
+  // 8446 section 5.1). An HTTP/1.1 request line opens with a method token
+  // and a space (RFC 9112 section 3); methods are upper case by convention
+  // (RFC 9110 section 9.1), which is what nginx's check relies on too.
+  // Anything else goes to OpenSSL, which fails it as garbage.
+  static constexpr std::size_t kLongestMethod = 16;
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(in_, &data);
+  const std::string_view bytes(data, size > 0 ? static_cast<std::size_t>(size) : 0);
+  if (bytes.empty()) return Status::want_more;
+  std::size_t letters = 0;
+  while (letters < bytes.size() && letters < kLongestMethod && bytes[letters] >= 'A' &&
+         bytes[letters] <= 'Z')
+    ++letters;
+  if (letters == 0) {
+    sniffing_ = false;  // a TLS record (or garbage): OpenSSL decides
+    return Status::ok;
+  }
+  if (letters == bytes.size() && letters < kLongestMethod) return Status::want_more;
+  if (letters < bytes.size() && bytes[letters] == ' ') {
+    plain_http_ = true;
+    error_ = "plain HTTP request sent to the TLS port";
+    return Status::failed;
+  }
+  sniffing_ = false;
+  return Status::ok;
+}
+
 TlsStream::Status TlsStream::handshake() {
+  if (sniffing_) {
+    const Status sniffed = sniff_first_bytes();
+    if (sniffed != Status::ok) return sniffed;
+  }
   ERR_clear_error();
   const int result = SSL_do_handshake(ssl_.get());
   if (result == 1) return Status::ok;

@@ -42,6 +42,10 @@ class TlsStream {
   // while it needs the peer's next flight, failed (see error()).
   Status handshake();
   [[nodiscard]] bool handshake_done() const noexcept;
+  // After handshake() failed: the client's first bytes were a plain HTTP
+  // request line (a method token and a space), not a TLS record, so the
+  // caller can answer as nginx does with a plain-text 400.
+  [[nodiscard]] bool plain_http_request() const noexcept { return plain_http_; }
   // Plaintext into `out`: ok with `n` bytes, want_more when no whole record
   // is buffered, closed on the peer's close_notify, failed otherwise.
   Status read(std::span<std::uint8_t> out, std::size_t& n);
@@ -61,6 +65,8 @@ class TlsStream {
 
  private:
   Status fail(int result, const char* what);
+  // Before OpenSSL sees a byte: tells a TLS ClientHello from plain HTTP.
+  Status sniff_first_bytes();
 
   TlsContextPtr context_;  // shared: a reload does not pull it away
   UniqueSsl ssl_;
@@ -70,6 +76,8 @@ class TlsStream {
   std::vector<std::uint8_t> out_;  // records from SSL_write, in order
   std::size_t sent_ = 0;           // bytes of out_ already sent
   std::string error_;
+  bool sniffing_ = true;  // nothing handed to OpenSSL yet
+  bool plain_http_ = false;
 };
 
 }  // namespace wsx::net

@@ -82,7 +82,14 @@ void UpstreamLink::on_socket_events(std::uint32_t events) {
 
 void UpstreamLink::read() {
   for (int round = 0; round < kMaxReadsPerWakeup; ++round) {
-    if (stage_ == Stage::done || stage_ == Stage::connecting || !reading_ || read_pending_) return;
+    if (stage_ == Stage::done || stage_ == Stage::connecting || !reading_) return;
+    // Frames held back by back-pressure (pause_input) go before anything
+    // new: the socket may hold nothing more to raise an edge.
+    if (stage_ == Stage::open && connection_->has_held_input()) {
+      handle_bytes({});
+      continue;
+    }
+    if (read_pending_) return;
     const std::span<std::uint8_t> buffer = thread_.read_buffer();
     boost::system::error_code error;
     const std::size_t n = socket_.read_some(buffer, error);
@@ -141,6 +148,8 @@ void UpstreamLink::handle_response_bytes(std::span<std::uint8_t> bytes) {
   request_ = core::ClientRequest();
   connection_.emplace(core::Role::client, std::move(result.extensions), limits_);
   connection_->share_chain_scratch(thread_.chain_scratch());
+  // Frames go on to the client one by one, never assembled.
+  connection_->stream_messages();
   stage_ = Stage::open;
   peer_.upstream_accepted(result.subprotocol);
   // Frames the upstream sent right behind its 101.
@@ -170,11 +179,10 @@ bool UpstreamLink::is_open() const noexcept {
   return stage_ == Stage::open && connection_->state() == core::State::open;
 }
 
-bool UpstreamLink::send(std::uint8_t opcode, std::span<const std::uint8_t> payload,
-                        bool defer_flush) {
+bool UpstreamLink::send_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                                 std::span<const std::uint8_t> payload, bool defer_flush) {
   if (!is_open()) return false;
-  const bool queued = opcode == WSX_OPCODE_TEXT ? connection_->send_text(payload)
-                                                : connection_->send_binary(payload);
+  const bool queued = connection_->send_fragment(message_opcode, first, fin, payload);
   if (!queued) {
     if (const auto& failure = connection_->failure()) {
       if (!close_reported_) {
@@ -294,7 +302,17 @@ void UpstreamLink::close_socket() noexcept {
 // --- core::ConnectionHandler --------------------------------------------------
 
 void UpstreamLink::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
-  peer_.upstream_message(opcode, payload);
+  // Not reached: the connection streams (stream_messages), but a message
+  // is its own single fragment.
+  peer_.upstream_fragment(opcode, true, true, payload);
+}
+
+void UpstreamLink::on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                               std::span<const std::uint8_t> payload) {
+  // The peer says stop when the client's queue is full: the frames behind
+  // this one wait in the connection (the upstream's inflated frames could
+  // otherwise queue far more than one read's worth).
+  if (!peer_.upstream_fragment(message_opcode, first, fin, payload)) connection_->pause_input();
 }
 
 void UpstreamLink::on_close(std::uint16_t code, std::string_view reason) {

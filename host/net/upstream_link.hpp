@@ -43,9 +43,14 @@ class UpstreamLink final : private core::ConnectionHandler {
     // the upstream's HTTP status (rejected only).
     virtual void upstream_failed(UpstreamFailure failure, unsigned status,
                                  std::string_view reason) = 0;
-    // A complete message from the upstream (text already UTF-8 checked).
+    // One frame's share of a message from the upstream, decoded by the
+    // upstream side's chain (core::ConnectionHandler::on_fragment: text
+    // UTF-8 checked so far, the size limit counted over the message).
     // Several may come from one read; upstream_batch_done follows them.
-    virtual void upstream_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) = 0;
+    // Returns false when the client's queue is full: the link then stops
+    // after this frame until set_reading(true).
+    virtual bool upstream_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                                   std::span<const std::uint8_t> payload) = 0;
     // The messages of one read were delivered: write them out together.
     virtual void upstream_batch_done() = 0;
     // The upstream's Close arrived (`clean`, its code, 1005 if it had
@@ -75,10 +80,12 @@ class UpstreamLink final : private core::ConnectionHandler {
   void read();
 
   [[nodiscard]] bool is_open() const noexcept;
-  // Queues one message and, unless `defer_flush` (the caller flushes once
-  // after a batch: one gathered write for many messages), writes it. False
-  // once the upstream is not open.
-  bool send(std::uint8_t opcode, std::span<const std::uint8_t> payload, bool defer_flush = false);
+  // Queues one frame's share of a client message (core::Connection::
+  // send_fragment: re-encoded by the upstream side's chain) and, unless
+  // `defer_flush` (the caller flushes once after a batch: one gathered write
+  // for many frames), writes it. False once the upstream is not open.
+  bool send_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                     std::span<const std::uint8_t> payload, bool defer_flush = false);
   // Writes what is queued without blocking (the rest on EPOLLOUT).
   void flush();
   // Starts the closing handshake towards the upstream (no-op when already
@@ -102,6 +109,8 @@ class UpstreamLink final : private core::ConnectionHandler {
 
   // --- core::ConnectionHandler ---
   void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) override;
+  void on_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                   std::span<const std::uint8_t> payload) override;
   void on_close(std::uint16_t code, std::string_view reason) override;
   void on_protocol_error(std::uint16_t code, std::string_view reason) override;
 

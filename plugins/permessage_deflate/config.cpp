@@ -88,17 +88,9 @@ class ConfigBuilder {
     return std::nullopt;
   }
 
-  // A string with a unit is the documented form; a TOML integer is taken
-  // too, as a number of bytes, in case the host passes one.
+  // A string with a unit, as declared (the host refuses other TOML types
+  // before create, and so must the plugin under any other host).
   std::optional<std::string> memory(const wsx_config_param& param) {
-    if (param.type == WSX_PARAM_INTEGER) {
-      if (param.integer_value < 0) {
-        return "max_memory = " + std::to_string(param.integer_value) +
-               " is out of range: use 0 (unlimited) or a positive size";
-      }
-      config_.max_memory = static_cast<std::uint64_t>(param.integer_value);
-      return std::nullopt;
-    }
     if (param.type != WSX_PARAM_STRING) return wrong_type(param, "a string");
     const std::optional<std::uint64_t> bytes = parse_byte_size(view(param.string_value));
     if (!bytes) {

@@ -155,6 +155,8 @@ constexpr wsx_plugin_descriptor kDescriptor{
     std::size(kExtensions),
     &create,
     &destroy,
+    nullptr,  // thread_create: the compressor pool is not built yet
+    nullptr,
 };
 
 }  // namespace

@@ -13,6 +13,12 @@ function(wsx_add_plugin name)
     message(FATAL_ERROR "wsx_add_plugin(${name}): no sources given")
   endif()
   add_library(${name} MODULE ${ARGN})
+  # A plugin runs on the host's hot path: with no build type CMake adds no
+  # optimisation flag at all, so default to what Release would give.
+  if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+    target_compile_options(${name} PRIVATE -O2)
+    target_compile_definitions(${name} PRIVATE NDEBUG)
+  endif()
   target_link_libraries(${name} PRIVATE wsx::sdk)
   set_target_properties(${name} PROPERTIES
     PREFIX ""

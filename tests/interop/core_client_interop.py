@@ -100,9 +100,10 @@ CASES = [
         None,
     ),
     Case("no_compression", "deflate", None, None, None),
-    # As "default", but wsx's compressor keeps its context from message to
-    # message (RFC 7692 section 7.1.1.2 allows it: no client_no_context_takeover
-    # was agreed); python's decompressor must follow.
+    # As "default" (whose compressor keeps its context too), with
+    # keep_compression_context = true written out: wsx's compressor keeps its
+    # context from message to message (RFC 7692 section 7.1.1.2 allows it: no
+    # client_no_context_takeover was agreed); python's decompressor must follow.
     Case(
         "client_keeps_context",
         "deflate",

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Interop: python-websockets (Debian's 10.4) as the CLIENT, wsx-host (echo
 app, permessage-deflate plugin with its default parameters; a second host
-with keep_compression_context = true) as the server.
+with keep_compression_context = true written out, which is also the default)
+as the server.
 
 Run with Debian's interpreter, the only one that sees python3-websockets:
 
@@ -40,8 +41,11 @@ MAX_SIZE = 16 << 20  # the host's max_message_size
 
 
 # The hosts the cases connect to: the plugin with its default parameters,
-# and one that keeps its compression context between the messages it sends
-# (context takeover, RFC 7692 section 7.1.1.1; the plugin's default drops it).
+# and one that sets keep_compression_context = true, which keeps the
+# compressor's context between the messages it sends (context takeover,
+# RFC 7692 section 7.1.1.1). That is the plugin's default too, so both hosts
+# keep it; no host here drops it unannounced (keep_compression_context =
+# false), so that path does not meet this client yet.
 # A third host imposes every limit of its own, to see the clients accept
 # parameters they did not ask for (RFC 7692 sections 7.1.1 and 7.1.2).
 HOSTS = {
@@ -136,8 +140,9 @@ CASES = [
         (False, True, 11, 15),
     ),
     Case("no_compression", "defaults", None, None, None, None),
-    # The same offer as "default"; the host's compressor now takes over
-    # context from message to message, which python's decompressor follows.
+    # The same offer as "default", against the host that names
+    # keep_compression_context = true: its compressor takes over context
+    # from message to message, which python's decompressor follows.
     Case(
         "server_keeps_context",
         "keep_context",

@@ -7,10 +7,11 @@ A PKI is made at test time (tls_test_pki.py). Checks, each bounded:
     (0 B .. 1 MiB, text and binary), TLS 1.2 and TLS 1.3, ALPN http/1.1;
   - min_version = "1.3" refuses a TLS 1.2-only client;
   - negatives, while another wss connection keeps echoing: plain HTTP on
-    the TLS port, garbage bytes, and a client stalled mid-handshake (closed
+    the TLS port (answered with nginx's plain-text 400), garbage bytes, and a client stalled mid-handshake (closed
     at handshake_timeout, not before), each logged at info with a reason;
   - mutual TLS: a client certificate from the test CA is accepted, none or
-    one from another CA is refused (and logged);
+    one from another CA is refused (and logged); a client coming back with
+    its TLS 1.3 session ticket resumes (RFC 8446 section 2.2);
   - SIGHUP with a new certificate: new connections see it, an open one
     goes on echoing.
 Exit status 1 on any failure.
@@ -109,35 +110,48 @@ async def check_refused(port, context, label):
 
 def raw_connection_closed_after(port, data, limit):
     """Sends `data` (may be empty) on a raw TCP connection and returns the
-    seconds until the server closed it (EOF or reset), bounded by `limit`."""
+    seconds until the server closed it (EOF or reset), bounded by `limit`,
+    and the bytes the server sent before closing."""
+    received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=limit) as raw:
         start = time.monotonic()
         if data:
             raw.sendall(data)
         try:
-            while raw.recv(4096):
-                pass
+            while chunk := raw.recv(4096):
+                received += chunk
         except ConnectionResetError:
             pass
         except socket.timeout as error:
             raise AssertionError(f"not closed within {limit} s") from error
-        return time.monotonic() - start
+        return time.monotonic() - start, received
 
 
 async def check_negatives(host, pki):
     port = host.port
     async with connect(port, client_context(pki)) as keeper:
         loop = asyncio.get_running_loop()
+        # Plain HTTP gets nginx's answer, a plain-text 400 naming the
+        # mistake; garbage gets no HTTP at all, just the close.
+        refusal = b"HTTP/1.1 400 Bad Request\r\n"
         cases = [
             ("plain HTTP request", b"GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\r\n",
-             r"tls error peer=.*http request"),
-            ("garbage bytes", bytes(range(256)) * 4, r"tls error peer=.*"),
+             r"tls error peer=.*plain HTTP request", True),
+            ("plain HTTP DELETE", b"DELETE /x HTTP/1.1\r\nHost: localhost\r\n\r\n",
+             r"tls error peer=.*plain HTTP request", True),
+            ("garbage bytes", bytes(range(256)) * 4, r"tls error peer=.*", False),
         ]
-        for label, data, pattern in cases:
+        for label, data, pattern, answered in cases:
             mark = host.log_count()
-            seconds = await loop.run_in_executor(
+            seconds, received = await loop.run_in_executor(
                 None, raw_connection_closed_after, port, data, STEP_TIMEOUT)
             check(seconds < HANDSHAKE_TIMEOUT, f"{label}: took {seconds:.2f} s to close")
+            if answered:
+                check(received.startswith(refusal)
+                      and received.endswith(b"\r\n\r\nThe plain HTTP request was sent to HTTPS port\n"),
+                      f"{label}: answer {received[:200]!r}")
+            else:
+                check(not received.startswith(b"HTTP/"), f"{label}: answered {received[:80]!r}")
             line = host.wait_for_log(pattern, after=mark)
             check(line is not None and " INFO " in line,
                   f"{label}: no info log matching {pattern!r}:\n{host.log_text()}")
@@ -154,7 +168,7 @@ async def check_negatives(host, pki):
         hello = outgoing.read()
         check(len(hello) > 10, "no ClientHello produced")
         mark = host.log_count()
-        seconds = await loop.run_in_executor(
+        seconds, _ = await loop.run_in_executor(
             None, raw_connection_closed_after, port, hello[: len(hello) // 2], STEP_TIMEOUT)
         check(HANDSHAKE_TIMEOUT * 0.7 <= seconds < HANDSHAKE_TIMEOUT * 4,
               f"stalled handshake closed after {seconds:.2f} s (handshake_timeout "
@@ -164,6 +178,34 @@ async def check_negatives(host, pki):
         await echo(keeper, b"x" * 70000, "after the stalled handshake")
         print(f"ok: stalled TLS handshake closed at {seconds:.3f} s")
         await keeper.close()
+
+
+def plain_get_over_tls(port, context, session=None):
+    """One TLS connection carrying a plain HTTP GET (wsx answers 400): the
+    session (with the ticket that came after the handshake), whether it was
+    resumed, and the status line."""
+    with socket.create_connection(("127.0.0.1", port), timeout=STEP_TIMEOUT) as raw, \
+            context.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+        tls.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        status = tls.recv(4096).split(b"\r\n", 1)[0]
+        return tls.session, tls.session_reused, status
+
+
+def check_resumption(host, pki):
+    # With peer verification on, OpenSSL resumes only sessions of a named
+    # session id context; unnamed, the second handshake failed ("session id
+    # context uninitialized"), and browsers resume on every reconnect.
+    context = client_context(pki, certificate="client")
+    session, _, status = plain_get_over_tls(host.port, context)
+    check(status.startswith(b"HTTP/1.1 400"), f"first connection: {status!r}")
+    check(session is not None and session.has_ticket, "no session ticket from the first connection")
+    try:
+        _, reused, status = plain_get_over_tls(host.port, context, session)
+    except (ssl.SSLError, OSError) as error:
+        raise AssertionError(f"resuming the session failed: {error}\n{host.log_text()}")
+    check(reused, "the session was not resumed")
+    check(status.startswith(b"HTTP/1.1 400"), f"resumed connection: {status!r}")
+    print("ok: mutual TLS session resumed with its ticket")
 
 
 async def check_mutual(host, pki):
@@ -232,6 +274,7 @@ async def run_all(args, pki):
     with WsxHost(args.host_bin, args.plugin, config_dir=os.path.join(pki, "mutual"),
                  extra_server_toml=mutual) as host:
         await check_mutual(host, pki)
+        check_resumption(host, pki)
         await check_min_version(host, pki)
         check(host.stop() == 0, "host did not stop cleanly:\n" + host.log_text())
 

@@ -1,6 +1,7 @@
 // Interop: npm's ws (8.18.0, tests/interop/node_modules) as the CLIENT,
 // wsx-host (echo app, permessage-deflate plugin with its default parameters;
-// a second host with keep_compression_context = true) as the server.
+// a second host with keep_compression_context = true written out, which is
+// also the default) as the server.
 //
 //   node tests/interop/ws_client_interop.mjs --host-bin build/x/host/wsx-host \
 //        --plugin build/x/lib/wsx/plugins/wsx_permessage_deflate.so
@@ -29,8 +30,11 @@ const SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20];
 const LARGE_SIZE = (3 << 20) + 1;
 
 // The hosts the cases connect to: the plugin with its default parameters,
-// and one that keeps its compression context between the messages it sends
-// (context takeover, RFC 7692 section 7.1.1.1; the plugin's default drops it).
+// and one that sets keep_compression_context = true, which keeps the
+// compressor's context between the messages it sends (context takeover,
+// RFC 7692 section 7.1.1.1). That is the plugin's default too, so both hosts
+// keep it; no host here drops it unannounced (keep_compression_context =
+// false), so that path does not meet this client yet.
 // A third host imposes every limit of its own, to see the client accept
 // parameters it did not ask for (RFC 7692 sections 7.1.1 and 7.1.2).
 const HOSTS = {
@@ -113,8 +117,9 @@ const CASES = [
     params: null,
   },
   {
-    // The same offer as 'default'; the host's compressor now takes over
-    // context from message to message, which ws's decompressor follows.
+    // The same offer as 'default', against the host that names
+    // keep_compression_context = true: its compressor takes over context
+    // from message to message, which ws's decompressor follows.
     name: 'server_keeps_context',
     host: 'keep_context',
     perMessageDeflate: undefined,

@@ -2,13 +2,20 @@
 // (wsx_client_interop.py --server ws): 127.0.0.1 port 0, permessage-deflate
 // on (threshold 0: every message compressed), prints "port=N" once listening,
 // exits when its stdin closes (the test's end) or after 120 s at most.
+// With `--cert FILE --key FILE` it speaks wss:// (node's https server).
 //   /close4001: the server closes at once with 4001 "custom close".
 //   /forbidden: the handshake is refused with 403.
 //   otherwise: every message echoed with its type.
 import { WebSocketServer } from "ws";
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import { parseArgs } from "node:util";
 
-const server = http.createServer();
+const { values } = parseArgs({ options: { cert: { type: "string" }, key: { type: "string" } } });
+const server = values.cert
+  ? https.createServer({ cert: readFileSync(values.cert), key: readFileSync(values.key) })
+  : http.createServer();
 const wss = new WebSocketServer({
   noServer: true,
   maxPayload: 16 << 20,

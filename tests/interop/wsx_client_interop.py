@@ -10,7 +10,10 @@
   server in this process, compression="deflate", subprotocol "chat"; also
   wss:// with a certificate made now by `openssl req`, and a raw socket
   server that accepts an extension the client never offered.
---server ws: npm ws (ws_echo_server.mjs) with perMessageDeflate.
+  A wsx-host config given to --config (the plugin by a path relative to the
+  config file, with [plugin.params], and a disabled entry) makes the offer.
+--server ws: npm ws (ws_echo_server.mjs) with perMessageDeflate, plain and
+  wss:// (node's https server, a certificate made now by `openssl req`).
 --server wsx-host: a real wsx-host (wsx_host_process.py) with the plugin.
 
 Every run of wsx-client is bounded (its --timeout and a subprocess
@@ -63,6 +66,7 @@ class PythonServers:
         self.ready = threading.Event()
         self.port = self.tls_port = self.raw_port = None
         self.seen_headers = {}
+        self.seen_extensions = {}
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self):
@@ -76,6 +80,11 @@ class PythonServers:
         return False
 
     async def _echo(self, ws, path):
+        # What this server agreed to (websockets' PerMessageDeflate), by path.
+        self.seen_extensions[path] = [
+            (e.name, e.local_no_context_takeover, e.local_max_window_bits,
+             e.remote_max_window_bits) for e in ws.extensions
+        ]
         if path == "/close4001":
             await ws.close(4001, "custom close")
             return
@@ -142,9 +151,9 @@ class PythonServers:
 class NodeServer:
     """ws_echo_server.mjs as a child process; "port=N" on its stdout."""
 
-    def __init__(self, node, script):
+    def __init__(self, node, script, *args):
         self.process = subprocess.Popen(
-            [node, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [node, script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         line = self.process.stdout.readline()
         check(line.startswith("port="), f"ws server said {line!r}")
@@ -211,9 +220,9 @@ def lines_payload():
     return [b"hello", "wörld 日本語 😀".encode(), b"", big, b"last"]
 
 
-def case_echo(client, url, server_has_subprotocol):
+def case_echo(client, url, server_has_subprotocol, extra=()):
     lines = lines_payload()
-    extra = ["--subprotocol", "chat"] if server_has_subprotocol else []
+    extra = list(extra) + (["--subprotocol", "chat"] if server_has_subprotocol else [])
     # --count: wait for every echo. Without it the client closes at the end
     # of stdin, and a server may drop echoes it has not sent when our Close
     # arrives (python-websockets does).
@@ -228,11 +237,11 @@ def case_echo(client, url, server_has_subprotocol):
         check("subprotocol: chat" in err, f"subprotocol not printed:\n{err}")
 
 
-def case_binary(client, url):
+def case_binary(client, url, extra=()):
     # Not UTF-8: the client refuses to send it as text, so its echo proves
     # it went (and came back) as binary.
     lines = [b"\xff\xfe\x00binary", bytes(range(0, 10)) + bytes(range(11, 256))]
-    code, out, err = client.run(url, b"\n".join(lines) + b"\n", "--binary", "--count",
+    code, out, err = client.run(url, b"\n".join(lines) + b"\n", *extra, "--binary", "--count",
                                 str(len(lines)))
     check(code == 0, f"exit {code}, stderr:\n{err}")
     check(out == b"\n".join(lines) + b"\n", f"binary echo differs: {out[:40]!r}")
@@ -266,14 +275,14 @@ def case_timeout(client, url):
     check("timed out" in err, f"--timeout: stderr:\n{err}")
 
 
-def case_close_4001(client, url):
-    code, out, err = client.run(url, b"")
+def case_close_4001(client, url, extra=()):
+    code, out, err = client.run(url, b"", *extra)
     check(code == 1, f"server closing 4001: exit {code}, stderr:\n{err}")
     check("closed: 4001" in err and "custom close" in err, f"4001 not printed:\n{err}")
 
 
-def case_forbidden(client, url):
-    code, _, err = client.run(url, b"hello\n")
+def case_forbidden(client, url, extra=()):
+    code, _, err = client.run(url, b"hello\n", *extra)
     check(code == 1, f"403: exit {code}")
     check("403" in err, f"the 403 status is not printed:\n{err}")
 
@@ -282,6 +291,52 @@ def case_refused(client):
     code, _, err = client.run(f"ws://127.0.0.1:{refused_port()}/", b"hello\n")
     check(code == 1, f"refused: exit {code}")
     check("Connection refused" in err, f"refused: stderr:\n{err}")
+
+
+def write_host_config(folder, plugin):
+    """A wsx-host config as an operator writes it: the plugin by a path
+    relative to the config file, [plugin.params] that change the client's
+    offer, and a disabled entry whose library does not exist."""
+    plugins = os.path.join(folder, "plugins")
+    os.makedirs(plugins, exist_ok=True)
+    os.symlink(plugin, os.path.join(plugins, "deflate.so"))
+    path = os.path.join(folder, "wsx.toml")
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(
+            '[server]\naddress = "127.0.0.1"\nport = 9001\napp = "echo"\n\n'
+            '[[plugin]]\npath = "plugins/deflate.so"\n[plugin.params]\n'
+            "server_no_context_takeover = true\nserver_max_window_bits = 10\n"
+            "client_max_window_bits = 9\n\n"
+            '[[plugin]]\npath = "plugins/not-there.so"\nenabled = false\n'
+        )
+    return path
+
+
+def case_config(client, folder, base, servers):
+    config = write_host_config(folder, client.plugin)
+    lines = [b"config", bytes(b"z" * 100000)]
+    # --config only (no --plugin), from another working directory: the
+    # plugin path resolves against the config file's folder.
+    result = subprocess.run(
+        [client.binary, "--timeout", CLIENT_TIMEOUT, "--config", config, "--count",
+         str(len(lines)), base + "/config"],
+        input=b"\n".join(lines) + b"\n", capture_output=True, timeout=RUN_TIMEOUT, cwd="/",
+    )
+    err = result.stderr.decode(errors="replace")
+    check("Sanitizer" not in err, f"sanitizer report:\n{err}")
+    check(result.returncode == 0, f"exit {result.returncode}, stderr:\n{err}")
+    check("offered extensions: permessage-deflate; server_no_context_takeover; "
+          "server_max_window_bits=10; client_max_window_bits=9\n" in err,
+          f"the offer does not carry the config's [plugin.params]:\n{err}")
+    check("negotiated extensions: permessage-deflate; server_no_context_takeover" in err,
+          f"not negotiated as configured:\n{err}")
+    check(result.stdout == b"\n".join(lines) + b"\n", f"echo differs ({len(result.stdout)} B)")
+    # python-websockets' side of the agreement (RFC 7692 section 7.1).
+    seen = servers.seen_extensions.get("/config")
+    check(seen is not None and len(seen) == 1, f"server negotiated {seen!r}")
+    name, no_context, server_bits, client_bits = seen[0]
+    check(name == "permessage-deflate" and no_context and server_bits <= 10 and client_bits <= 9,
+          f"server agreed to {seen[0]!r}, want no context takeover, windows <= 10 and <= 9")
 
 
 def run_python(client):
@@ -331,6 +386,9 @@ def run_python(client):
                 check("not offered" in err, f"stderr:\n{err}")
             yield "server accepts an extension never offered (RFC 6455 9.1)", not_offered
 
+            yield "--config FILE (a wsx-host config) makes the offer", \
+                lambda: case_config(client, folder, base, servers)
+
             wss = f"wss://127.0.0.1:{servers.tls_port}/"
 
             def tls_echo():
@@ -350,18 +408,37 @@ def run_python(client):
 
 
 def run_ws(client, node, script):
-    server = NodeServer(node, script)
-    try:
-        base = f"ws://127.0.0.1:{server.port}"
-        yield "echo (text, 1 MiB)", lambda: case_echo(client, base + "/", False)
-        yield "binary", lambda: case_binary(client, base + "/")
-        yield "count", lambda: case_count(client, base + "/")
-        yield "timeout", lambda: case_timeout(client, base + "/")
-        yield "close 4001", lambda: case_close_4001(client, base + "/close4001")
-        yield "403 refused handshake", lambda: case_forbidden(client, base + "/forbidden")
-        yield "connection refused", lambda: case_refused(client)
-    finally:
-        server.close()
+    with tempfile.TemporaryDirectory(prefix="wsx-client-interop-") as folder:
+        cert, key = make_certificate(folder)
+        server = NodeServer(node, script)
+        tls_server = NodeServer(node, script, "--cert", cert, "--key", key)
+        try:
+            base = f"ws://127.0.0.1:{server.port}"
+            yield "echo (text, 1 MiB)", lambda: case_echo(client, base + "/", False)
+            yield "binary", lambda: case_binary(client, base + "/")
+            yield "count", lambda: case_count(client, base + "/")
+            yield "timeout", lambda: case_timeout(client, base + "/")
+            yield "close 4001", lambda: case_close_4001(client, base + "/close4001")
+            yield "403 refused handshake", lambda: case_forbidden(client, base + "/forbidden")
+            yield "connection refused", lambda: case_refused(client)
+
+            wss = f"wss://127.0.0.1:{tls_server.port}"
+            ca = ["--ca", cert]
+            yield "wss:// echo (text, 1 MiB) with --ca", \
+                lambda: case_echo(client, wss + "/", False, ca)
+            yield "wss:// binary", lambda: case_binary(client, wss + "/", ca)
+            yield "wss:// close 4001", lambda: case_close_4001(client, wss + "/close4001", ca)
+            yield "wss:// 403 refused handshake", \
+                lambda: case_forbidden(client, wss + "/forbidden", ca)
+
+            def tls_unverified():
+                code, _, err = client.run(wss + "/", b"x\n")
+                check(code == 1, f"exit {code}:\n{err}")
+                check("certificate verification failed" in err, f"stderr:\n{err}")
+            yield "wss:// refused without the CA", tls_unverified
+        finally:
+            server.close()
+            tls_server.close()
 
 
 def run_wsx_host(client, host_bin, plugin):

@@ -111,6 +111,11 @@ class WsxHost:
             )
         return self
 
+    @property
+    def pid(self):
+        """The host's process id (e.g. to read /proc/PID/status)."""
+        return self._process.pid
+
     def __exit__(self, exc_type, exc, tb):
         if self._process is not None and self._process.poll() is None:
             self._kill()

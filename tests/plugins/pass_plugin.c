@@ -7,6 +7,10 @@
  */
 #include <wsx/extension.h>
 
+#if defined(WSX_TEST_EXPECT_V1_HEADER) && defined(WSX_ABI_HEADER_HAS_THREAD_CONTEXTS)
+#error "wsx_test_pass_v1 must be built against tests/plugins/abi_v1_header, not the SDK's header"
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +175,10 @@ static const wsx_plugin_descriptor descriptor = {
     1,
     create,
     destroy,
+#if defined(WSX_ABI_HEADER_HAS_THREAD_CONTEXTS)
+    NULL, /* no per-thread context */
+    NULL,
+#endif
 };
 
 WSX_PLUGIN_EXPORT wsx_status wsx_negotiate_plugin_abi(const wsx_host_info* host,

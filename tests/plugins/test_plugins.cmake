@@ -6,9 +6,12 @@
 # builds wsx_test_<suffix>.so. wsx_test_pass (pass_plugin.c) is the good one.
 set(WSX_TEST_PLUGIN_VARIANTS
   "valid\;VARIANT_NONE"
+  "version_two\;VARIANT_VERSION_TWO"
+  "crash_decode\;VARIANT_CRASH_DECODE"
   "no_entry\;VARIANT_NO_ENTRY"
   "refuse_abi\;VARIANT_REFUSE_ABI"
   "abi_v2\;VARIANT_ABI_VERSION_2"
+  "abi_v0\;VARIANT_ABI_VERSION_0"
   "small_descriptor\;VARIANT_SMALL_DESCRIPTOR"
   "empty_name\;VARIANT_EMPTY_NAME"
   "null_version\;VARIANT_NULL_VERSION"
@@ -25,13 +28,17 @@ set(WSX_TEST_PLUGIN_VARIANTS
   "no_create\;VARIANT_NO_CREATE"
   "dup_server_a\;VARIANT_DUPLICATE_TOKEN"
   "dup_server_b\;VARIANT_DUPLICATE_TOKEN"
-  "dup_client\;VARIANT_DUPLICATE_TOKEN\;VARIANT_CLIENT_ONLY")
+  "dup_client\;VARIANT_DUPLICATE_TOKEN\;VARIANT_CLIENT_ONLY"
+  "thread_create_only\;VARIANT_THREAD_CREATE_ONLY")
 
 # wsx_use_test_plugins(<target>): gives <target> one compile definition per
 # test plugin, WSX_TEST_PLUGIN_<SUFFIX>="<path of the .so>" (e.g.
 # WSX_TEST_PLUGIN_PASS, WSX_TEST_PLUGIN_NO_ENTRY), and builds them first.
 function(wsx_use_test_plugins target)
-  set(suffixes pass)
+  # pass_v1: pass_plugin.c built against the ABI 1 header as first released
+  # (abi_v1_header/, before per-thread contexts were appended).
+  # thread_context: a plugin with per-thread contexts (thread_context_plugin.c).
+  set(suffixes pass pass_v1 thread_context)
   foreach(variant IN LISTS WSX_TEST_PLUGIN_VARIANTS)
     list(GET variant 0 suffix)
     list(APPEND suffixes ${suffix})

@@ -29,6 +29,10 @@
 
 #if defined(VARIANT_NULL_VERSION)
 #define VERSION NULL
+#elif defined(VARIANT_VERSION_TWO)
+/* A second build of the valid plugin, as a new release would be: the
+ * reload tests move it over the first one's file. */
+#define VERSION "0.0.2"
 #else
 #define VERSION "0.0.1"
 #endif
@@ -51,6 +55,8 @@
 
 #if defined(VARIANT_ABI_VERSION_2)
 #define CHOSEN_ABI 2u
+#elif defined(VARIANT_ABI_VERSION_0)
+#define CHOSEN_ABI 0u /* an entry function that forgot to choose */
 #else
 #define CHOSEN_ABI WSX_ABI_VERSION_1
 #endif
@@ -106,6 +112,11 @@ MAYBE_UNUSED static wsx_status pass_encode(void* extension, const wsx_frame* in,
 
 static wsx_status pass_decode(void* extension, const wsx_frame* in, wsx_frame_out* out,
                               uint64_t max_payload_size, wsx_error* error) {
+#if defined(VARIANT_CRASH_DECODE)
+  /* The defect a crash report must name: a NULL dereference in decode. */
+  volatile int* nowhere = NULL;
+  *nowhere = 1;
+#endif
   (void)extension;
   (void)in;
   (void)out;
@@ -172,6 +183,17 @@ static void destroy(void* plugin) {
   free(plugin);
 }
 
+#if defined(VARIANT_THREAD_CREATE_ONLY)
+static wsx_status thread_create(void* plugin, const wsx_thread_info* thread,
+                                void** out_thread_context, wsx_error* error) {
+  (void)plugin;
+  (void)thread;
+  (void)error;
+  *out_thread_context = NULL;
+  return WSX_OK;
+}
+#endif
+
 MAYBE_UNUSED static const wsx_plugin_descriptor descriptor = {
     DESCRIPTOR_SIZE,
     NAME,
@@ -187,6 +209,14 @@ MAYBE_UNUSED static const wsx_plugin_descriptor descriptor = {
     create,
 #endif
     destroy,
+#if defined(VARIANT_THREAD_CREATE_ONLY)
+    /* A context the host could create but never destroy. */
+    thread_create,
+    NULL,
+#else
+    NULL, /* no per-thread context */
+    NULL,
+#endif
 };
 
 #if defined(VARIANT_NO_ENTRY)

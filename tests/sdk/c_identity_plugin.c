@@ -78,8 +78,15 @@ static const wsx_extension_def* const identity_defs[] = {&identity_def};
 
 static wsx_status identity_create(const wsx_plugin_create_args* args, void** out_plugin,
                                   wsx_error* error) {
-  identity_plugin* self = (identity_plugin*)calloc(1, sizeof *self);
+  identity_plugin* self;
   *out_plugin = NULL;
+  /* It declares no params: any key is one the config should not have (the
+   * host checks this too, but other hosts may not). */
+  if (args->param_count != 0) {
+    say(args->api, error, "x-c-identity accepts no parameters; remove its [plugin.params] table");
+    return WSX_FAIL;
+  }
+  self = (identity_plugin*)calloc(1, sizeof *self);
   if (self == NULL) {
     say(args->api, error, "out of memory");
     return WSX_FAIL;

@@ -18,15 +18,17 @@ build=$work/build
 
 echo "== install the wsx-sdk component into $prefix"
 "$CMAKE" --install "$wsx_build" --prefix "$prefix" --component wsx-sdk
-for file in include/wsx/extension.h include/wsx/extension.hpp \
+for file in include/wsx/extension.h include/wsx/extension.hpp include/wsx/testing/host.hpp \
             lib/cmake/wsx-sdk/wsx-sdkConfig.cmake lib/cmake/wsx-sdk/wsx-sdkConfigVersion.cmake; do
   [[ -f "$prefix/$file" ]] || { echo "FAIL: $prefix/$file was not installed" >&2; exit 1; }
 done
-# Only the SDK: installing it must not drag the host along.
-if [[ -e "$prefix/bin" ]]; then
-  echo "FAIL: the wsx-sdk component installed $prefix/bin" >&2
+# Only the SDK and its checker: installing it must not drag the host along.
+extra_bins=$(find "$prefix/bin" -mindepth 1 ! -name wsx-plugin-check 2>/dev/null || true)
+if [[ -n "$extra_bins" ]]; then
+  echo "FAIL: the wsx-sdk component installed more than wsx-plugin-check: $extra_bins" >&2
   exit 1
 fi
+[[ -x "$prefix/bin/wsx-plugin-check" ]] || { echo "FAIL: wsx-plugin-check was not installed" >&2; exit 1; }
 
 echo "== configure and build the example against the prefix"
 # Strict warnings: third parties compile extension.hpp with their own flags.
@@ -43,6 +45,11 @@ fi
 plugin=$build/byte_rotate.so
 [[ -f "$plugin" ]] || { echo "FAIL: $plugin was not built" >&2; exit 1; }
 
+echo "== the example's own tests (wsx/testing/host.hpp from the prefix)"
+[[ -x "$build/byte_rotate_test" ]] || { echo "FAIL: byte_rotate_test was not built" >&2; exit 1; }
+"${CTEST:-ctest}" --test-dir "$build" --output-on-failure
+echo "== wsx-plugin-check from the prefix"
+"$prefix/bin/wsx-plugin-check" "$plugin" --seconds 1
 echo "== exports"
 "$CHECK_EXPORTS" "$plugin"
 

@@ -31,11 +31,22 @@ Connection::Connection(Role role, ExtensionChain chain, ConnectionLimits limits,
 
 void Connection::receive(std::span<std::uint8_t> bytes, ConnectionHandler& handler) {
   if (input_done()) return;
-  receive_frames(bytes, handler);
+  pause_requested_ = false;
+  if (held_.empty()) {
+    receive_frames(bytes, handler);
+  } else {
+    // Bytes held back by pause_input() come first. They start at a frame
+    // boundary (partial_ is empty), so the new bytes simply follow them.
+    ByteBuffer held = std::move(held_);
+    held_ = ByteBuffer();
+    if (!bytes.empty()) held.append(bytes.data(), bytes.size());
+    receive_frames({held.data(), held.size()}, handler);
+  }
   // Every handler call has returned, so no view into these buffers is left.
   if (input_done()) {
     partial_checked_ = 0;
     partial_.release();
+    held_.release();
     assembler_.reset();
   }
 }
@@ -44,6 +55,10 @@ void Connection::receive_frames(std::span<std::uint8_t> bytes, ConnectionHandler
   if (!partial_.empty() && !complete_partial_frame(bytes, handler)) return;
   // Each iteration consumes one whole frame or leaves the loop.
   while (!bytes.empty()) {
+    if (pause_requested_) {
+      held_.append(bytes.data(), bytes.size());
+      return;
+    }
     const HeaderParse parse = parse_frame_header(bytes, header_rules());
     if (parse.status == HeaderStatus::invalid) {
       fail(close_code::protocol_error, parse.reason, &handler);
@@ -189,6 +204,11 @@ void Connection::handle_data_frame(const FrameHeader& header, std::span<const st
       handler.on_message(assembler_.message_opcode(), assembler_.message());
       assembler_.finish();
       return;
+    case MessageAssembler::Status::fragment:
+      handler.on_fragment(assembler_.message_opcode(), header.opcode != opcode::continuation,
+                          header.fin, assembler_.message());
+      assembler_.finish();
+      return;
   }
 }
 
@@ -245,6 +265,7 @@ void Connection::receive_eof() noexcept {
   eof_ = true;
   partial_checked_ = 0;
   partial_.release();
+  held_.release();
   assembler_.reset();
 }
 
@@ -259,33 +280,48 @@ bool Connection::send_binary(std::span<const std::uint8_t> payload) {
 }
 
 bool Connection::send_message(std::uint8_t message_opcode, std::span<const std::uint8_t> payload) {
+  return send_data_frame(message_opcode, true, payload);
+}
+
+bool Connection::send_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                               std::span<const std::uint8_t> payload) {
+  return send_data_frame(first ? message_opcode : opcode::continuation, fin, payload);
+}
+
+bool Connection::send_data_frame(std::uint8_t frame_opcode, bool fin,
+                                 std::span<const std::uint8_t> payload) {
   // 5.5.1: "After sending a Close frame, the endpoint MUST NOT send any
   // further data frames."
   if (close_sent_ || failure_ || eof_) return false;
-  // The chain encodes the whole message as one frame, and only then is it
-  // cut into fragments: RFC 7692 section 6 (compress, then fragment), so a
-  // compressed message is framed by its compressed size and never as a run
-  // of empty fragments while the compressor holds its output back.
-  FrameView frame{message_opcode, true, 0, payload};
+  // The chain encodes the whole message (or, when forwarding, the frame's
+  // share of it) as one frame, and only then is it cut into fragments: RFC
+  // 7692 section 6 (compress, then fragment), so a compressed message is
+  // framed by its compressed size and never as a run of empty fragments
+  // while the compressor holds its output back.
+  FrameView frame{frame_opcode, fin, 0, payload};
   if (auto error = chain_.encode(frame)) {
     fail(error->close_code, error->reason, nullptr);
     return false;
   }
   const std::span<const std::uint8_t> encoded = frame.payload;
+  const bool first_of_message = frame_opcode != opcode::continuation;
+  // A compressor that held a continuation's bytes back leaves nothing to
+  // send yet: an empty non-final continuation frame would say nothing.
+  if (encoded.empty() && !fin && !first_of_message) return true;
   const std::uint64_t fragment =
       limits_.max_frame_size == 0 ? encoded.size() : limits_.max_frame_size;
   std::size_t offset = 0;
   // 5.4: the first fragment carries the opcode and the RSV bits the chain set
   // (RFC 7692 section 6.1: RSV1 on the first frame only), the others are
-  // CONTINUATION frames with RSV clear, the last has FIN. No fragment but a
-  // lone empty message is empty.
+  // CONTINUATION frames with RSV clear, the last has FIN if the input did.
+  // No fragment but a lone empty frame is empty.
   do {
     const auto size =
         static_cast<std::size_t>(std::min<std::uint64_t>(fragment, encoded.size() - offset));
     const bool first = offset == 0;
     const FrameView piece{first ? frame.opcode : opcode::continuation,
-                          offset + size == encoded.size(), first ? frame.rsv : std::uint8_t{0},
-                          encoded.subspan(offset, size)};
+                          fin && offset + size == encoded.size(),
+                          first ? frame.rsv : std::uint8_t{0}, encoded.subspan(offset, size)};
     queue_frame(piece, false);
     offset += size;
   } while (offset < encoded.size());
@@ -387,13 +423,14 @@ std::optional<std::uint16_t> Connection::peer_close_code() const noexcept {
 }
 
 std::size_t Connection::memory_bytes() const noexcept {
-  return sizeof(*this) + partial_.capacity() + assembler_.capacity_bytes() +
+  return sizeof(*this) + partial_.capacity() + held_.capacity() + assembler_.capacity_bytes() +
          output_.capacity_bytes() + chain_.scratch_bytes() +
          (failure_ ? failure_->reason.capacity() : 0);
 }
 
 void Connection::shrink_when_idle() noexcept {
   if (partial_.empty()) partial_.release();
+  if (held_.empty()) held_.release();
   assembler_.shrink_when_idle();
   output_.shrink_when_idle();
   chain_.release_scratch();

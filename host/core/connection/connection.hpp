@@ -82,6 +82,12 @@ class Connection {
 
   // --- Input ----------------------------------------------------------------
 
+  // From now on data frames are delivered one by one through
+  // ConnectionHandler::on_fragment instead of on_message, never assembled:
+  // a proxy forwards a message of any size in bounded memory. Limits and
+  // UTF-8 checks still apply to the whole message. Call before receive().
+  void stream_messages() noexcept { assembler_.stream_frames(); }
+
   // Feeds bytes read from the socket; events fire on `handler` before this
   // returns. The bytes are MODIFIED: masked payloads are unmasked in place.
   // Frames wholly inside `bytes` are processed there without a copy, so the
@@ -91,6 +97,16 @@ class Connection {
   // CLOSED further bytes are ignored (section 5.5.1: nothing after a Close).
   // Must not be called from inside a handler callback.
   void receive(std::span<std::uint8_t> bytes, ConnectionHandler& handler);
+
+  // Called from a handler callback: stop after the current frame. The
+  // frames behind it in the bytes given to receive() are held (copied, at
+  // most one read's worth) and processed first by the next receive(), which
+  // may be given no new bytes at all. A proxy uses it so that one read of
+  // small compressed frames cannot queue their whole inflated size for the
+  // other side before back-pressure applies.
+  void pause_input() noexcept { pause_requested_ = true; }
+  // True while input held by pause_input() waits for the next receive().
+  [[nodiscard]] bool has_held_input() const noexcept { return !held_.empty(); }
 
   // The transport reached end of stream. The connection becomes CLOSED; if
   // no Close frame had been received, the closure was abnormal (1006, 7.1.5).
@@ -108,6 +124,16 @@ class Connection {
     return send_text({reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
   }
   bool send_binary(std::span<const std::uint8_t> payload);
+
+  // Queues one frame's share of a message being forwarded (the counterpart
+  // of ConnectionHandler::on_fragment): `message_opcode` TEXT or BINARY,
+  // `first`/`fin` as received. Each share goes through this connection's own
+  // chain with its fin flag (RFC 7692 section 6: the first frame carries
+  // RSV1, continuations none) and is cut at max_frame_size. No other data
+  // message may be sent until the fin share was (5.4); control frames may.
+  // Returns false as send_text does.
+  bool send_fragment(std::uint8_t message_opcode, bool first, bool fin,
+                     std::span<const std::uint8_t> payload);
 
   // Control frames carry at most 125 bytes (5.5): a longer payload throws
   // std::invalid_argument (a caller bug, never a peer's doing).
@@ -202,6 +228,9 @@ class Connection {
                             ConnectionHandler& handler);
 
   bool send_message(std::uint8_t message_opcode, std::span<const std::uint8_t> payload);
+  // Encodes one data frame (`frame_opcode` CONTINUATION unless first) and
+  // queues it cut into fragments of at most max_frame_size.
+  bool send_data_frame(std::uint8_t frame_opcode, bool fin, std::span<const std::uint8_t> payload);
   bool send_control(std::uint8_t control_opcode, std::span<const std::uint8_t> payload,
                     bool priority);
   // Queues our Close frame (through the chain when it can) and marks it sent.
@@ -217,6 +246,9 @@ class Connection {
   MaskKeySource mask_keys_;
   // The start of a frame that has not fully arrived yet.
   ByteBuffer partial_;
+  // Whole frames (and a tail) left unprocessed by pause_input().
+  ByteBuffer held_;
+  bool pause_requested_ = false;
   // Payload bytes of partial_ already unmasked and UTF-8 checked, and the
   // validator's state after them (check_arriving_text).
   std::size_t partial_checked_ = 0;

@@ -18,6 +18,15 @@ class ConnectionHandler {
   // call send_*() or close() on the connection from here, but not receive().
   virtual void on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) = 0;
 
+  // Streaming connections only (Connection::stream_messages): one decoded
+  // data frame of a message, handed on as it arrives instead of being
+  // assembled. `message_opcode` is the message's TEXT or BINARY on every
+  // frame of it; `first` marks its first frame, `fin` its last (RFC 6455
+  // section 5.4). Text is UTF-8 checked so far; the size limit counts the
+  // message's frames together. `payload` is borrowed as in on_message.
+  virtual void on_fragment(std::uint8_t /*message_opcode*/, bool /*first*/, bool /*fin*/,
+                           std::span<const std::uint8_t> /*payload*/) {}
+
   // A Ping arrived (RFC 6455 section 5.5.2). The Pong answering it is
   // already queued (section 5.5.3) unless we have sent a Close frame.
   virtual void on_ping(std::span<const std::uint8_t> /*payload*/) {}

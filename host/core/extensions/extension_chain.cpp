@@ -1,9 +1,11 @@
 #include "core/extensions/extension_chain.hpp"
 
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <utility>
 
+#include "core/extensions/plugin_call_site.hpp"
 #include "core/framing/frame.hpp"
 
 namespace wsx::core {
@@ -18,8 +20,10 @@ Extension::~Extension() {
   // ABI: destroy_extension is called once per extension, when its connection
   // ends; the factory (and so the library) is still alive here because we
   // hold it.
-  if (instance_ != nullptr && factory_ && factory_->def.destroy_extension != nullptr)
+  if (instance_ != nullptr && factory_ && factory_->def.destroy_extension != nullptr) {
+    const PluginCallScope call(*factory_, "destroy_extension");
     factory_->def.destroy_extension(instance_);
+  }
 }
 
 Extension::Extension(Extension&& other) noexcept
@@ -90,6 +94,8 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
   wsx_frame_out out{sizeof(wsx_frame_out), frame.opcode, fin, frame.rsv, scratch.handle()};
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
 
+  const PluginCallScope call(extension.factory(),
+                             direction == Direction::encode ? "encode" : "decode");
   const wsx_status status =
       direction == Direction::encode
           ? encode_fn(extension.instance(), &in, &out, &error)
@@ -104,7 +110,13 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
   if (status_value == WSX_FAIL) {
     const std::string_view text =
         message.empty() ? std::string_view{"extension failed"} : message.text();
-    return make_error(extension_close_code(error.close_code), extension, text);
+    const std::uint16_t code = extension_close_code(error.close_code);
+    if (code == error.close_code) return make_error(code, extension, text);
+    // Not a code an extension may ask for: close with 1011, and say so, so
+    // that the log names the plugin that broke the rule (extension.h).
+    return make_error(
+        code, extension,
+        "invalid close code " + std::to_string(error.close_code) + " (" + std::string(text) + ")");
   }
   if (status_value != WSX_OK && status_value != WSX_UNCHANGED)
     return make_error(WSX_CLOSE_INTERNAL_ERROR, extension,
@@ -183,6 +195,14 @@ std::optional<ChainError> ExtensionChain::decode(FrameView& frame, std::uint64_t
     ChainError error;
     error.close_code = WSX_CLOSE_PROTOCOL_ERROR;
     error.reason = "RSV bit not consumed by any extension";
+    // Name the owner when there is one: its decode forgot to clear the bit
+    // (a plugin defect, extension.h), which a plugin author must be told.
+    for (const Extension& extension : extensions_) {
+      if ((extension.factory().rsv_bits & frame.rsv) != 0) {
+        error.reason = "RSV bit not cleared by its owner " + extension.factory().token;
+        break;
+      }
+    }
     return error;
   }
   if (frame.payload.size() > max_payload_size) {

@@ -5,6 +5,7 @@
 
 #include "core/extensions/negotiation.hpp"
 #include "core/extensions/negotiation_support.hpp"
+#include "core/extensions/plugin_call_site.hpp"
 #include "core/handshake/http_tokens.hpp"
 
 namespace wsx::core {
@@ -20,6 +21,7 @@ ClientOffers build_client_offers(const FactoryList& factories) {
     wsx_params_out params;
     wsx_error error = make_error(message);
     // An integer at once: a C plugin may return a value outside the enum.
+    const PluginCallScope call(*factory, "client_offer");
     const int status =
         static_cast<int>(factory->def.client_offer(factory->plugin, &params, &error));
     switch (status) {
@@ -81,8 +83,10 @@ std::optional<std::string> accept_one(const ExtensionItem& item, const FactoryLi
   response.param_count = c_params.size();
   response.accepted = accepted.views();
   response.accepted_count = accepted.count();
+  response.thread_context = factory->thread_context;
   wsx_error error = make_error(message);
   void* instance = nullptr;
+  const PluginCallScope call(*factory, "client_accept");
   const int status =
       static_cast<int>(factory->def.client_accept(factory->plugin, &response, &instance, &error));
   if (status != WSX_OK) {

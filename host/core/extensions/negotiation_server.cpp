@@ -5,6 +5,7 @@
 #include "core/extensions/extensions_header.hpp"
 #include "core/extensions/negotiation.hpp"
 #include "core/extensions/negotiation_support.hpp"
+#include "core/extensions/plugin_call_site.hpp"
 
 namespace wsx::core {
 
@@ -111,11 +112,13 @@ class ServerNegotiator {
     c_offer.accepted = accepted_.views();
     c_offer.accepted_count = accepted_.count();
     c_offer.response = &response;
+    c_offer.thread_context = factory->thread_context;
     wsx_error error = make_error(message_);
     void* instance = nullptr;
 
     // Kept as an integer straight away: a C plugin may return a value outside
     // the enum, which a C++ wsx_status variable could not hold.
+    const PluginCallScope call(*factory, "server_negotiate");
     const int status = static_cast<int>(
         factory->def.server_negotiate(factory->plugin, &c_offer, &instance, &error));
     switch (status) {

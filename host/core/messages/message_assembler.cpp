@@ -19,14 +19,21 @@ MessageAssembler::Status MessageAssembler::add(std::uint8_t frame_opcode, bool f
   const bool first = frame_opcode != opcode::continuation;
   const std::uint8_t kind = first ? frame_opcode : opcode_;
   if (first) utf8_.reset();
-  if (payload.size() > max_size || assembly_.size() > max_size - payload.size())
-    return Status::too_big;
+  if (payload.size() > max_size || size() > max_size - payload.size()) return Status::too_big;
   // 8.1: fail on the first byte that cannot start or continue valid UTF-8,
   // even if the message is not over yet; and a message may end only on a
   // character boundary.
   if (kind == opcode::text && (!utf8_.feed(payload) || (fin && !utf8_.complete())))
     return Status::invalid_utf8;
 
+  if (stream_) {
+    // The frame goes on at once; only its size and UTF-8 state stay.
+    streamed_ += payload.size();
+    opcode_ = fin ? 0 : kind;
+    message_opcode_ = kind;
+    message_ = payload;
+    return Status::fragment;
+  }
   if (first && fin) {
     // Unfragmented: deliver the frame's payload in place.
     message_opcode_ = kind;
@@ -47,6 +54,7 @@ MessageAssembler::Status MessageAssembler::add(std::uint8_t frame_opcode, bool f
 void MessageAssembler::finish() noexcept {
   message_ = {};
   if (opcode_ != 0) return;
+  streamed_ = 0;
   assembly_.clear();
   if (assembly_.capacity() > retained_capacity) assembly_.release();
 }
@@ -54,6 +62,7 @@ void MessageAssembler::finish() noexcept {
 void MessageAssembler::reset() noexcept {
   message_ = {};
   opcode_ = 0;
+  streamed_ = 0;
   utf8_.reset();
   assembly_.release();
 }

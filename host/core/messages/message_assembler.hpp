@@ -21,8 +21,16 @@ class MessageAssembler {
     partial,       // a fragment was taken; the message continues
     complete,      // message() holds the whole message until finish()
     invalid_utf8,  // text that is not UTF-8: fail with 1007 (8.1)
-    too_big        // over the limit: fail with 1009 (7.4.1)
+    too_big,       // over the limit: fail with 1009 (7.4.1)
+    fragment       // streaming: message() is this frame's share, deliver it now
   };
+
+  // Streaming (the proxy): every data frame is handed on as it comes
+  // (Status::fragment) instead of being appended, so a message of any size
+  // costs no assembly memory; the limit and the UTF-8 check still apply to
+  // the message as a whole, counted over its frames.
+  void stream_frames() noexcept { stream_ = true; }
+  [[nodiscard]] bool streaming() const noexcept { return stream_; }
 
   // True between the first fragment of a fragmented message and its last.
   [[nodiscard]] bool in_progress() const noexcept { return opcode_ != 0; }
@@ -34,7 +42,9 @@ class MessageAssembler {
   // next fragment's first bytes, made before it is complete, starts.
   [[nodiscard]] const Utf8Validator& text_state() const noexcept { return utf8_; }
   // Bytes of the message in progress taken so far.
-  [[nodiscard]] std::uint64_t size() const noexcept { return assembly_.size(); }
+  [[nodiscard]] std::uint64_t size() const noexcept {
+    return stream_ ? streamed_ : assembly_.size();
+  }
 
   // Takes one decoded data frame. `frame_opcode` is the frame's own opcode
   // (TEXT, BINARY or CONTINUATION); the caller has already checked that a
@@ -44,8 +54,9 @@ class MessageAssembler {
   Status add(std::uint8_t frame_opcode, bool fin, std::span<const std::uint8_t> payload,
              std::uint64_t max_size);
 
-  // After add() returned complete: the message's opcode (TEXT or BINARY) and
-  // payload, valid until finish() or the next add().
+  // After add() returned complete (or fragment): the message's opcode (TEXT
+  // or BINARY) and payload (the frame's share when streaming), valid until
+  // finish() or the next add().
   [[nodiscard]] std::uint8_t message_opcode() const noexcept { return message_opcode_; }
   [[nodiscard]] std::span<const std::uint8_t> message() const noexcept { return message_; }
 
@@ -65,6 +76,9 @@ class MessageAssembler {
   // Opcode of the fragmented message in progress; 0 (CONTINUATION) if none.
   std::uint8_t opcode_ = 0;
   std::uint8_t message_opcode_ = 0;
+  bool stream_ = false;
+  // Streaming: bytes of the message in progress handed on so far.
+  std::uint64_t streamed_ = 0;
 };
 
 }  // namespace wsx::core

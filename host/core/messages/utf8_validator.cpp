@@ -18,9 +18,13 @@ namespace {
 // offset, the 6-bit next state (the layout is Per Vognsen's). One step is
 // one table load, which depends only on the byte and so can be issued
 // early, and one shift, which is all that waits on the previous state; a
-// classic table DFA waits on a dependent load per byte. The byte-at-a-time
-// validator this replaced ran mostly-multibyte text at ~0.4 GB/s, this one
-// at ~1.9 GB/s (tests/bench/micro, BM_Utf8Whole/2, x86-64 at 2.6 GHz).
+// classic table DFA waits on a dependent load per byte (on mostly-multibyte
+// text, ~1.4 GB/s against ~0.4 GB/s for the byte-at-a-time validator it
+// replaced, x86-64 at 2.6 GHz, measured before simdjson took long runs).
+// Since then the automaton sees only what simdjson cannot take (see feed()):
+// pieces with fewer than simd_threshold bytes after their ASCII prefix, the
+// at most three bytes that finish a character begun by the previous piece,
+// and the unfinished character at the end of a piece.
 enum State : std::uint32_t {
   accept = 0,     // between characters
   reject = 6,     // invalid; absorbing
@@ -156,59 +160,6 @@ std::uint64_t run(std::uint64_t state, const std::uint8_t* data, std::size_t siz
   return state;
 }
 
-// Inputs this long are validated as two halves in lockstep (below).
-constexpr std::size_t split_threshold = 4 * block;
-
-// Where the second half starts: the first byte at or after `from` that is
-// not a continuation byte (10xxxxxx), or `size` if none of the next four is
-// (a run of four continuation bytes is invalid anyway).
-std::size_t character_start(const std::uint8_t* data, std::size_t from, std::size_t size) noexcept {
-  for (std::size_t p = from; p < size && p < from + 4; ++p)
-    if ((data[p] & 0xC0) != 0x80) return p;
-  return size;
-}
-
-// Validates [0, size) from `state` as two independent automata, one on each
-// half, stepped in the same loop: a step waits on the previous step of its
-// own half only, so the CPU overlaps the two chains (mostly-multibyte text:
-// 1.4 GB/s in one chain, 1.9 GB/s in two, on the machine of the note at the
-// top). This is exact, not a heuristic: the second half
-// starts at a byte that is not a continuation, so in the sequential run the
-// state there is either `accept` (and the second automaton, started from
-// accept, takes over unchanged) or anything else, which that byte rejects.
-std::uint64_t run_split(std::uint64_t state, const std::uint8_t* data, std::size_t size,
-                        std::size_t before) noexcept {
-  const std::size_t middle = character_start(data, size / 2, size);
-  if (middle == size) return run(state, data, size, before);
-  const std::uint8_t* second_half = data + middle;
-  std::uint64_t first = state;
-  std::uint64_t second = accept;
-  const std::size_t blocks = std::min(middle, size - middle) / block;
-  for (std::size_t j = 0; j < blocks; ++j) {
-    const std::uint8_t* a = data + j * block;
-    const std::uint8_t* b = second_half + j * block;
-    const std::size_t from_a = clean(first) == accept ? ascii_prefix(a) : 0;
-    const std::size_t from_b = clean(second) == accept ? ascii_prefix(b) : 0;
-    if (from_a < block && from_b < block) {
-      // Stepping an ASCII byte between characters changes nothing, so both
-      // may start at the earlier of the two.
-      for (std::size_t k = std::min(from_a, from_b); k < block; ++k) {
-        first = step(first, a[k]);
-        second = step(second, b[k]);
-      }
-    } else if (from_a < block) {
-      for (std::size_t k = from_a; k < block; ++k) first = step(first, a[k]);
-    } else if (from_b < block) {
-      for (std::size_t k = from_b; k < block; ++k) second = step(second, b[k]);
-    }
-    if (clean(first) == reject || clean(second) == reject) return reject;
-  }
-  const std::size_t done = blocks * block;
-  first = run(first, data + done, middle - done, before + done);
-  if (clean(first) != accept) return reject;
-  return run(second, second_half + done, size - middle - done, before + middle + done);
-}
-
 // Non-ASCII runs at least this long go to simdjson's validator (Debian's
 // libsimdjson): SIMD, picked at run time for the CPU, and 2.7x (mixed JSON)
 // to 7.5x (mostly multibyte text) the automaton's speed on ~64 KiB, 1.7x to
@@ -265,8 +216,10 @@ bool Utf8Validator::feed(std::span<const std::uint8_t> bytes) noexcept {
     }
     state = run(accept, data + whole_end, size - whole_end, whole_end);
   } else if (clean(state) != reject) {
-    state = rest >= split_threshold ? run_split(state, data + i, rest, i)
-                                    : run(state, data + i, rest, i);
+    // Here either fewer than simd_threshold bytes are left, or the piece
+    // ended inside the character it was finishing (rest == 0): short work,
+    // which a call into simdjson would not beat.
+    state = run(state, data + i, rest, i);
   }
   state_ = static_cast<std::uint8_t>(clean(state));
   return state_ != reject;

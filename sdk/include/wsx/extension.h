@@ -49,6 +49,17 @@
  *     client_accept) may be called from several I/O threads at once with the
  *     same plugin instance. An extension instance belongs to one connection
  *     and is never called concurrently with itself.
+ *  7. Per-thread contexts (appended to ABI 1; see wsx_thread_info). A plugin
+ *     that sets thread_create/thread_destroy in its descriptor gets one
+ *     context of its own per host I/O thread: a workspace that the
+ *     connections of that thread share without locks (a pool of zlib
+ *     streams, a bzip2 work area). The host hands it to the factories
+ *     (wsx_server_offer.thread_context, wsx_client_response.thread_context);
+ *     an extension made with a context keeps the pointer, and every call on
+ *     that extension, destroy_extension included, then happens on the
+ *     context's thread, or after that thread has stopped for good. A context
+ *     may be NULL (an older host, a host tool without I/O threads, a failed
+ *     thread_create): a plugin must then work without one.
  */
 #ifndef WSX_EXTENSION_H
 #define WSX_EXTENSION_H
@@ -69,6 +80,11 @@ extern "C" {
 
 /** The newest ABI version this header knows about. */
 #define WSX_ABI_VERSION_CURRENT WSX_ABI_VERSION_1
+
+/** Defined by headers that have the per-thread contexts appended to ABI 1
+ *  (rule 7: wsx_thread_info, wsx_plugin_descriptor.thread_create, ...), so
+ *  code can test for them at compile time. */
+#define WSX_ABI_HEADER_HAS_THREAD_CONTEXTS 1
 
 /**
  * Name of the single symbol a plugin exports. Its type is
@@ -284,6 +300,24 @@ typedef struct wsx_host_info {
 } wsx_host_info;
 
 /* ------------------------------------------------------------------------ */
+/* Per-thread contexts (rule 7)                                              */
+/* ------------------------------------------------------------------------ */
+
+/** What the host tells thread_create about the I/O thread a context is for.
+ *  Appended to ABI 1: an older host never passes it (it never calls
+ *  thread_create). */
+typedef struct wsx_thread_info {
+  /** sizeof(wsx_thread_info) as the host compiled it. */
+  size_t struct_size;
+  /** Index of the I/O thread, 0 to thread_count - 1; stable for the life of
+   *  the host process, so it can name the thread in log lines. */
+  uint32_t thread_index;
+  /** How many I/O threads the host runs (so a plugin can split a global
+   *  budget into per-thread shares). */
+  uint32_t thread_count;
+} wsx_thread_info;
+
+/* ------------------------------------------------------------------------ */
 /* Frames                                                                    */
 /* ------------------------------------------------------------------------ */
 
@@ -368,6 +402,14 @@ typedef struct wsx_server_offer {
   /** Host-owned list for the response parameters (wsx_host_api.params_add).
    *  Only read when the factory returns WSX_OK. */
   wsx_params_out* response;
+  /** Appended to ABI 1 (rule 7). The plugin's context for the I/O thread
+   *  this negotiation runs on, as its thread_create returned it; the
+   *  extension made here may keep it, and is then only ever called on that
+   *  thread. Owned by the plugin. NULL when the plugin declares no
+   *  thread_create, when thread_create failed, or when the host is older
+   *  than this field (struct_size too small to hold it: read it only
+   *  through the min(struct_size) copy of rule 2). */
+  void* thread_context;
 } wsx_server_offer;
 
 /** The server's response for this factory's token, as seen by a client
@@ -385,6 +427,12 @@ typedef struct wsx_client_response {
   const wsx_accepted_extension* const* accepted;
   /** Number of accepted. */
   size_t accepted_count;
+  /** Appended to ABI 1 (rule 7). As wsx_server_offer.thread_context, for
+   *  a client connection run by a host I/O thread. NULL when the host runs
+   *  the client without per-thread contexts (wsx-client, the proxy's
+   *  upstream side today) or is older than this field. Owned by the
+   *  plugin. */
+  void* thread_context;
 } wsx_client_response;
 
 /* ------------------------------------------------------------------------ */
@@ -494,8 +542,28 @@ typedef struct wsx_plugin_descriptor {
   wsx_status (*create)(const wsx_plugin_create_args* args, void** out_plugin, wsx_error* error);
 
   /** Destroy an instance. The host calls it only after every extension made
-   *  through it was destroyed. */
+   *  through it was destroyed, and after every thread context was. */
   void (*destroy)(void* plugin);
+
+  /* Appended to ABI 1 (rule 7). A plugin built against an older header has
+   * a smaller struct_size, so the host reads both as NULL and never calls
+   * them. Set both or neither (the host refuses a plugin that sets one). */
+
+  /** Optional. Create the instance's context for one I/O thread. The host
+   *  calls it on that thread, once per thread and instance (a reloaded
+   *  config is a new instance), before the first negotiation there that
+   *  could use it. Return WSX_OK with *out_thread_context set (NULL is
+   *  allowed and means "no context"), or WSX_FAIL with a message: the host
+   *  logs it and that thread's connections get thread_context NULL. May run
+   *  on several I/O threads at once with the same instance. */
+  wsx_status (*thread_create)(void* plugin, const wsx_thread_info* thread,
+                              void** out_thread_context, wsx_error* error);
+
+  /** Optional (required with thread_create). Destroy a context that
+   *  thread_create returned (never called for NULL). Called once, after
+   *  every extension made with it was destroyed and before destroy(plugin);
+   *  from any thread, but never while anything else uses the context. */
+  void (*thread_destroy)(void* plugin, void* thread_context);
 } wsx_plugin_descriptor;
 
 /**

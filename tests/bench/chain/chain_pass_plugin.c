@@ -143,6 +143,8 @@ static const wsx_plugin_descriptor descriptor = {
     1,
     create,
     destroy,
+    NULL, /* no per-thread context */
+    NULL,
 };
 
 WSX_PLUGIN_EXPORT wsx_status wsx_negotiate_plugin_abi(const wsx_host_info* host,

@@ -241,6 +241,16 @@ TEST_F(CliTest, ListPluginsPrintsEachManifestAndDisabledEntries) {
   EXPECT_HAS(r.out, "  token: x-test-pass  roles: server+client  RSV: none\n");
   EXPECT_HAS(r.out, "  param: level (integer) - ");
   EXPECT_HAS(r.out, "plugin: /nonexistent/off.so\n  disabled (");
+  EXPECT_HAS(r.out, "  configured: nothing ([plugin.params] empty: the plugin's defaults)\n");
+}
+
+TEST_F(CliTest, ListPluginsShowsTheConfiguredValues) {
+  const fs::path file =
+      write("params.toml", pass_plugin_config("[plugin.params]\nlevel = 4\ngreeting = \"hi\"\n"));
+  const Result r = run({"--config", file.string(), "--list-plugins"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_HAS(r.out, "  configured: level = 4 (" + file.string() + ":7:");
+  EXPECT_HAS(r.out, "  configured: greeting = \"hi\" (" + file.string() + ":8:");
 }
 
 TEST_F(CliTest, CheckPluginPrintsManifestAndNegotiation) {

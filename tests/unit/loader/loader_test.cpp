@@ -3,6 +3,7 @@
 // plugin's manifest and params.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -132,12 +133,20 @@ TEST_F(LoaderTest, RefusesAPluginThatPicksAVersionOutsideTheHostRange) {
   expect_contains(message, "chose ABI version 2, outside the host's range [1, 1]");
 }
 
+TEST_F(LoaderTest, RefusesAPluginThatChoosesAbiZero) {
+  const std::string message = refusal(WSX_TEST_PLUGIN_ABI_V0);
+  expect_contains(message, "chose ABI version 0, which does not exist");
+  EXPECT_EQ(message.find("speaks ABI 0"), std::string::npos) << message;
+}
+
 TEST_F(LoaderTest, RefusesADescriptorSmallerThanV1) {
   const std::string message = refusal(WSX_TEST_PLUGIN_SMALL_DESCRIPTOR);
   expect_contains(message, "descriptor struct_size is " +
                                std::to_string(sizeof(size_t) + sizeof(const char*)) + " bytes");
   expect_contains(message, "smaller than the ABI v1 wsx_plugin_descriptor (" +
-                               std::to_string(sizeof(wsx_plugin_descriptor)) + " bytes)");
+                               std::to_string(offsetof(wsx_plugin_descriptor, destroy) +
+                                              sizeof(wsx_plugin_descriptor::destroy)) +
+                               " bytes)");
 }
 
 TEST_F(LoaderTest, RefusesAnEmptyName) {
@@ -208,7 +217,11 @@ TEST_F(LoaderTest, RefusesAnIllTypedParamNamingTheExpectedType) {
   const std::string message = refusal(WSX_TEST_PLUGIN_PASS, {param("level", std::string("9"), 5)});
   EXPECT_EQ(message.rfind("test.toml:5:1: ", 0), 0u) << message;
   expect_contains(message, "parameter \"level\" must be an integer, got a string (\"9\")");
-  expect_contains(message, "write level = ");
+  // The number the user wrote, unquoted: ABI 1 declares no range, so the
+  // host must not invent an example value.
+  expect_contains(message, "write level = 9 (no quotes)");
+  const std::string flag = refusal(WSX_TEST_PLUGIN_PASS, {param("level", true, 6)});
+  expect_contains(flag, "write level = <integer> (a number without quotes");
 }
 
 TEST_F(LoaderTest, ShowsThePluginsMessageWhenCreateFails) {

@@ -73,8 +73,14 @@ TEST(Module, LoadsLocallyAndNegotiates) {
   ASSERT_EQ(descriptor->create(&args, &instance, &error), WSX_OK);
   const wsx_extension_def& def = *descriptor->extensions[0];
   wsx_params_out response;
-  const wsx_server_offer offer{
-      sizeof(wsx_server_offer), {"permessage-deflate", 18}, nullptr, 0, nullptr, 0, &response};
+  const wsx_server_offer offer{sizeof(wsx_server_offer),
+                               {"permessage-deflate", 18},
+                               nullptr,
+                               0,
+                               nullptr,
+                               0,
+                               &response,
+                               nullptr};
   void* extension = nullptr;
   ASSERT_EQ(def.server_negotiate(instance, &offer, &extension, &error), WSX_OK);
   const Bytes hello = bytes(std::string(100, 'h'));

@@ -226,7 +226,7 @@ Negotiation server_negotiate(TestPlugin& plugin, std::string_view offer_text,
   wsx_params_out response;
   wsx_server_offer offer{
       sizeof(wsx_server_offer), str("permessage-deflate"), c_params.data(), c_params.size(),
-      views.pointers.data(),    views.pointers.size(),     &response};
+      views.pointers.data(),    views.pointers.size(),     &response,       nullptr};
   core::ByteBuffer message;
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
   void* extension = nullptr;
@@ -260,7 +260,7 @@ Negotiation client_accept(TestPlugin& plugin, std::string_view response_text,
   const AcceptedViews views(accepted);
   wsx_client_response response{
       sizeof(wsx_client_response), str("permessage-deflate"), c_params.data(), c_params.size(),
-      views.pointers.data(),       views.pointers.size()};
+      views.pointers.data(),       views.pointers.size(),     nullptr};
   core::ByteBuffer message;
   wsx_error error{sizeof(wsx_error), WSX_CLOSE_INTERNAL_ERROR, message.handle()};
   void* extension = nullptr;

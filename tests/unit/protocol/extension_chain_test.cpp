@@ -155,6 +155,46 @@ TEST(ExtensionChain, CloseCodesOutsideTheAbiListBecomeInternalError) {
   }
 }
 
+TEST(ExtensionChain, AnInvalidCloseCodeIsNamedInTheReason) {
+  // The 1011 that replaces it must not hide the plugin's defect: the reason
+  // (which the host logs) names the extension and the code it gave.
+  TestExtension bad;
+  bad.name = "bad";
+  bad.behaviour = Behaviour::fail;
+  bad.fail_code = 3000;
+  ExtensionChain chain;
+  chain.add(test::make_test_extension(bad));
+  const Bytes payload;
+  FrameView frame = data_frame(payload);
+  const auto error = chain.decode(frame, 100);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->close_code, 1011);
+  EXPECT_NE(error->reason.find("bad: invalid close code 3000"), std::string::npos) << error->reason;
+}
+
+TEST(ExtensionChain, AnRsvBitLeftSetNamesItsOwner) {
+  // RFC 6455 section 5.2: the owner's decode must clear its bit. One that
+  // leaves it set is named, so its author knows whose defect the 1002 is.
+  TestExtension lazy;
+  lazy.name = "x-lazy";
+  lazy.behaviour = Behaviour::unchanged;
+  lazy.rsv = WSX_RSV1;
+  ExtensionChain chain;
+  chain.add(test::make_test_extension(lazy));
+  const Bytes payload = test::bytes_of("x");
+  FrameView owned = data_frame(payload, WSX_RSV1);
+  const auto error = chain.decode(owned, 100);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->close_code, 1002);
+  EXPECT_EQ(error->reason, "RSV bit not cleared by its owner x-lazy");
+
+  FrameView unowned = data_frame(payload, WSX_RSV2);
+  const auto other = chain.decode(unowned, 100);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->close_code, 1002);
+  EXPECT_EQ(other->reason, "RSV bit not consumed by any extension");
+}
+
 TEST(ExtensionChain, StatusOutsideTheEnumIsAnInternalError) {
   TestExtension bogus;
   bogus.name = "bogus";

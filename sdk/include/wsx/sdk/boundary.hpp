@@ -244,6 +244,37 @@ struct FactoryThunks {
   }
 };
 
+/// thread_create and thread_destroy for a plugin class with a
+/// `ThreadContext` (ABI rule 7).
+template <class P>
+struct ThreadContextThunks {
+  using T = typename P::ThreadContext;
+
+  static wsx_status create(void* plugin, const wsx_thread_info* raw, void** out_context,
+                           wsx_error* error) noexcept {
+    const Instance<P>& self = *static_cast<const Instance<P>*>(plugin);
+    if (out_context == nullptr) return WSX_FAIL;
+    *out_context = nullptr;
+    const wsx_thread_info info = read_sized(raw);
+    return guarded(self.host, error, [&] {
+      if constexpr (std::constructible_from<T, const ThreadInfo&>) {
+        *out_context = static_cast<void*>(new T(ThreadInfo{info.thread_index, info.thread_count}));
+      } else {
+        *out_context = static_cast<void*>(new T());
+      }
+      return WSX_OK;
+    });
+  }
+
+  static void destroy(void* plugin, void* context) noexcept {
+    (void)plugin;
+    try {
+      delete static_cast<T*>(context);
+    } catch (...) {
+    }
+  }
+};
+
 template <class P>
 struct PluginThunks {
   static wsx_status create(const wsx_plugin_create_args* raw, void** out_plugin,

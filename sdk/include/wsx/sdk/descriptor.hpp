@@ -117,6 +117,48 @@ template <class P, std::size_t... I>
   return true;
 }
 
+// create() behind a check of the keys against P's ParamSpecs: wsx-host
+// validates them before create, but a plugin is also loaded by other hosts
+// (a test host, wsx-plugin-check), and an undeclared key or a wrong type
+// must fail there too, naming what is accepted, not be silently ignored.
+template <class P>
+struct CheckedCreate {
+  static wsx_status create(const wsx_plugin_create_args* raw, void** out_plugin,
+                           wsx_error* error) noexcept {
+    const wsx_plugin_create_args args = read_sized(raw);
+    const Host host(args.api);
+    const wsx_status checked = guarded(host, error, [&] {
+      constexpr std::span<const ParamSpec> specs = param_specs<P>();
+      for (std::size_t i = 0; i < args.param_count && args.params != nullptr; ++i) {
+        const wsx_config_param& given = args.params[i];
+        const std::string_view key{given.key.data, given.key.size};
+        const ParamSpec* spec = nullptr;
+        for (const ParamSpec& candidate : specs) {
+          if (key == candidate.name) spec = &candidate;
+        }
+        if (spec == nullptr) {
+          std::string accepted;
+          for (const ParamSpec& candidate : specs) {
+            accepted += (accepted.empty() ? "" : ", ") + std::string(candidate.name);
+          }
+          throw ConfigError("unknown parameter '" + std::string(key) + "'; " +
+                            (accepted.empty() ? std::string("this plugin accepts none")
+                                              : "accepted: " + accepted));
+        }
+        if (given.type != spec->type) {
+          const char* declared = spec->type == WSX_PARAM_STRING    ? "a string"
+                                 : spec->type == WSX_PARAM_INTEGER ? "an integer"
+                                                                   : "a boolean";
+          throw ConfigError("parameter '" + std::string(key) + "' must be " + declared);
+        }
+      }
+      return WSX_OK;
+    });
+    if (checked != WSX_OK) return checked;
+    return PluginThunks<P>::create(raw, out_plugin, error);
+  }
+};
+
 template <class P>
 [[nodiscard]] constexpr wsx_plugin_descriptor make_descriptor() noexcept {
   static_assert(factory_count<P> >= 1, "factories() must return at least one factory");
@@ -138,8 +180,12 @@ template <class P>
   descriptor.param_count = specs.size();
   descriptor.extensions = extension_def_pointers<P>.data();
   descriptor.extension_count = factory_count<P>;
-  descriptor.create = &PluginThunks<P>::create;
+  descriptor.create = &CheckedCreate<P>::create;
   descriptor.destroy = &PluginThunks<P>::destroy;
+  if constexpr (HasThreadContext<P>) {
+    descriptor.thread_create = &ThreadContextThunks<P>::create;
+    descriptor.thread_destroy = &ThreadContextThunks<P>::destroy;
+  }
   return descriptor;
 }
 

@@ -196,6 +196,13 @@ class ServerOffer {
   [[nodiscard]] AcceptedList accepted() const noexcept {
     return {raw_.accepted, raw_.accepted_count};
   }
+  /// This I/O thread's context of the plugin (ABI rule 7), as the plugin
+  /// class's `ThreadContext`: pass that type. Null when the host gave none
+  /// (an older host, a host tool without I/O threads); work without it then.
+  template <class ThreadContext>
+  [[nodiscard]] ThreadContext* thread_context() const noexcept {
+    return static_cast<ThreadContext*>(raw_.thread_context);
+  }
   /// The normalised C struct.
   [[nodiscard]] const wsx_server_offer& raw() const noexcept { return raw_; }
 
@@ -218,6 +225,12 @@ class ClientResponse {
   /// Extensions accepted before this one, in acceptance order.
   [[nodiscard]] AcceptedList accepted() const noexcept {
     return {raw_.accepted, raw_.accepted_count};
+  }
+  /// As ServerOffer::thread_context: null when the host runs this client
+  /// without per-thread contexts.
+  template <class ThreadContext>
+  [[nodiscard]] ThreadContext* thread_context() const noexcept {
+    return static_cast<ThreadContext*>(raw_.thread_context);
   }
   /// The normalised C struct.
   [[nodiscard]] const wsx_client_response& raw() const noexcept { return raw_; }

@@ -37,6 +37,25 @@ struct ExtensionInfo {
   std::uint8_t rsv_bits = 0;
 };
 
+/// The I/O thread a plugin's ThreadContext is made for (wsx_thread_info).
+struct ThreadInfo {
+  /// 0 to count - 1.
+  std::uint32_t index = 0;
+  /// How many I/O threads the host runs.
+  std::uint32_t count = 1;
+};
+
+/// A plugin with per-thread state declares `using ThreadContext = T;`, where
+/// T is constructible from `const wsx::sdk::ThreadInfo&` (or by default).
+/// The SDK then sets thread_create/thread_destroy (ABI rule 7): the host
+/// makes one T per I/O thread, on that thread, and factories reach it with
+/// `offer.thread_context<ThreadContext>()`. An extension that keeps the
+/// pointer is only ever called on that thread.
+template <class P>
+concept HasThreadContext = requires {
+  typename P::ThreadContext;
+};
+
 /// A server-role factory: `Negotiation negotiate(const ServerOffer&) const`.
 /// Called for each client offer of the token, possibly from several threads
 /// at once (hence const).
