@@ -33,9 +33,10 @@ void Session::flush() {
   if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
   const std::size_t pending = pending_bytes();
-  // Write progress, or nothing left to write: the stall clock restarts.
-  if (pending == 0 || pending < pending_before) output_progress_tick_ = thread_.wheel().now_tick();
-  const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
+  // The peer took bytes: the stall clock restarts.
+  if (pending < pending_before) output_progress_tick_ = thread_.wheel().now_tick();
+  watch_backlog();
+  const std::size_t half_queue = pause_level();
   // Hysteresis: reading resumes below a quarter of the queue, so a peer
   // that reads slowly does not flip the session at every write.
   if (paused_ && pending < half_queue / 2 &&
@@ -43,8 +44,9 @@ void Session::flush() {
     paused_ = false;
     resume_reading();
   }
-  // Proxy: the client has room again for what the upstream sends.
-  if (upstream_paused_ && pending_bytes() < half_queue) {
+  // Proxy: the client has room again for what the upstream sends (the
+  // same hysteresis).
+  if (upstream_paused_ && pending < half_queue / 2) {
     upstream_paused_ = false;
     upstream_->set_reading(true);
   }
@@ -186,6 +188,9 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
                                                    : connection_->send_binary(payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
+  // flush() may not write now (inside a receive batch, or waiting for
+  // EPOLLOUT), so the queue's growth is noted here.
+  watch_backlog();
   if (!queued_ok) {
     // An extension failed to encode: the core failed the connection.
     if (const auto& failure = connection_->failure()) {
@@ -202,18 +207,31 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
   return SendResult::sent;
 }
 
+std::size_t Session::pause_level() const noexcept {
+  return thread_.settings()->limits.max_send_queue / 2;
+}
+
+void Session::watch_backlog() {
+  const bool backed_up = carries_frames(phase_) && pending_bytes() >= pause_level();
+  if (backed_up == backed_up_) return;
+  backed_up_ = backed_up;
+  if (!backed_up) return;
+  // The stall clock starts at the crossing: a peer that then takes nothing
+  // for close_timeout is closed with 1008 (session_timeout_policy.cpp),
+  // whatever idle_timeout is. The timer may be set for later (idle,
+  // keepalive): set it again.
+  output_progress_tick_ = thread_.wheel().now_tick();
+  schedule_next_timeout();
+}
+
 void Session::apply_back_pressure() {
   if (!carries_frames(phase_)) return;
   // The step below the limit: stop reading from a peer whose queue is half
   // full (what it sends is what the application answers), so the queue
   // stops growing and the kernel pushes back on the peer instead. If it
-  // then takes nothing for close_timeout, the timer closes it with 1008
-  // (session_timeout_policy.cpp), as at the limit itself.
-  const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
-  if (!paused_ && (pending_bytes() >= half_queue || forward_queue_full())) {
-    paused_ = true;
-    schedule_next_timeout();
-  }
+  // then takes nothing for close_timeout, the timer closes it with 1008,
+  // as at the limit itself (watch_backlog armed that timer).
+  if (!paused_ && (pending_bytes() >= pause_level() || forward_queue_full())) paused_ = true;
 }
 
 void Session::drop_slow_peer() {

@@ -12,7 +12,7 @@ namespace {
 }
 
 [[nodiscard]] bool stalled(const TimeoutInputs& in) noexcept {
-  return in.paused && in.close_ticks > 0 && in.now - in.output_progress >= in.close_ticks;
+  return in.backed_up && in.close_ticks > 0 && in.now - in.output_progress >= in.close_ticks;
 }
 
 }  // namespace
@@ -27,10 +27,11 @@ TimeoutAction due_timeout_action(const TimeoutInputs& in) noexcept {
     case SessionPhase::lingering:
       return reached(in.phase_deadline, in.now) ? TimeoutAction::expire_phase : TimeoutAction::none;
     case SessionPhase::open:
-      // Reading paused for back-pressure and the peer took nothing for
-      // close_timeout: it does not read (nginx's send_timeout, which counts
-      // only between two successful writes, is the same rule). Independent
-      // of idle_timeout, which may be off.
+      // Backed up (so reading has paused) and the peer took nothing for
+      // close_timeout: it does not read. nginx's send_timeout, which counts
+      // only between two successful writes, is the same rule. Checked
+      // before idle_timeout, which may be off: a reader that stopped must
+      // be closed either way.
       if (stalled(in)) return TimeoutAction::drop_slow_peer;
       if (quiet_for(in, in.idle_ticks)) return TimeoutAction::close_idle;
       // Keepalive without an idle timeout: a Ping unanswered for one more
@@ -64,7 +65,7 @@ std::optional<std::uint32_t> next_timeout_tick(const TimeoutInputs& in) noexcept
       break;
     case SessionPhase::open:
       if (in.idle_ticks > 0) consider(in.last_input + in.idle_ticks);
-      if (in.paused && in.close_ticks > 0) consider(in.output_progress + in.close_ticks);
+      if (in.backed_up && in.close_ticks > 0) consider(in.output_progress + in.close_ticks);
       if (in.ping_ticks > 0)
         consider(in.ping_sent ? in.phase_deadline : in.last_input + in.ping_ticks);
       if (!in.shrunk && in.shrink_ticks > 0) consider(in.last_input + in.shrink_ticks);

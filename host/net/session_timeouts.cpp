@@ -28,7 +28,7 @@ TimeoutInputs Session::timeout_inputs() const noexcept {
   in.shrink_ticks = span(kShrinkDelay);
   in.close_ticks = span(limits.close_timeout);
   in.output_progress = output_progress_tick_;
-  in.paused = paused_;
+  in.backed_up = backed_up_;
   in.ping_sent = ping_sent_;
   in.shrunk = shrunk_;
   in.output_empty = pending_bytes() == 0;

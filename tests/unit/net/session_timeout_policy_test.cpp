@@ -67,14 +67,14 @@ TEST(SessionTimeoutPolicy, IdleCloses) {
   EXPECT_EQ(due_timeout_action(in), TimeoutAction::close_idle);
 }
 
-// The slow-reader rule: paused for back-pressure and no output taken for
-// close_timeout, whether or not idle_timeout is on.
+// The slow-reader rule: backed up (half of max_send_queue queued) and no
+// output taken for close_timeout, whether or not idle_timeout is on.
 TEST(SessionTimeoutPolicy, APausedPeerThatTakesNothingForCloseTimeoutIsDropped) {
   TimeoutInputs in = open_at(1000, 0);
   in.close_ticks = 50;
   in.output_progress = 960;
-  EXPECT_FALSE(next_timeout_tick(in)) << "not paused: no stall timer";
-  in.paused = true;
+  EXPECT_FALSE(next_timeout_tick(in)) << "not backed up: no stall timer";
+  in.backed_up = true;
   EXPECT_EQ(next_timeout_tick(in), 1010u);
   EXPECT_EQ(due_timeout_action(in), TimeoutAction::none);
   in.now = 1009;
