@@ -27,9 +27,9 @@ constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
 constexpr std::array<std::string_view, 9> kServerKeys{
     "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy", "tls"};
 constexpr std::array<std::string_view, 9> kLimitsKeys{
-    "max_message_size", "max_frame_size",    "max_connections",
+    "max_message_size", "max_frame_size",     "max_connections",
     "max_send_queue",   "max_buffered_input", "handshake_timeout",
-    "idle_timeout",     "ping_interval",     "close_timeout"};
+    "idle_timeout",     "ping_interval",      "close_timeout"};
 constexpr std::array<std::string_view, 5> kProxyKeys{
     "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions"};
 constexpr std::array<std::string_view, 5> kTlsKeys{"certificate", "private_key", "ca",

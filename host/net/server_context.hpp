@@ -68,8 +68,8 @@ class ServerContext {
     std::uint64_t total = buffered_input_.load(std::memory_order_relaxed);
     do {
       if (total + bytes > limit) return false;
-    } while (!buffered_input_.compare_exchange_weak(total, total + bytes,
-                                                    std::memory_order_relaxed));
+    } while (
+        !buffered_input_.compare_exchange_weak(total, total + bytes, std::memory_order_relaxed));
     return true;
   }
   void release_buffered_input(std::uint64_t bytes) noexcept {

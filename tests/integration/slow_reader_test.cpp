@@ -73,8 +73,8 @@ TEST_F(SlowReaderTest, AClientThatSendsAndNeverReadsGetsClose1008WithinCloseTime
   while (!close && echoes <= sent) {
     InFrame in;
     const ReadOutcome outcome = slow.read_frame(in, 3s);
-    ASSERT_EQ(outcome, ReadOutcome::frame) << to_string(outcome) << " after " << echoes
-                                           << " echoes: " << slow.history();
+    ASSERT_EQ(outcome, ReadOutcome::frame)
+        << to_string(outcome) << " after " << echoes << " echoes: " << slow.history();
     if (in.opcode == opcode::close) {
       close = in;
       break;

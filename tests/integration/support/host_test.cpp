@@ -39,8 +39,7 @@ void HostTest::TearDown() {
   }
 }
 
-bool wait_for_log(HostProcess& host, std::string_view fragment,
-                  std::chrono::milliseconds timeout) {
+bool wait_for_log(HostProcess& host, std::string_view fragment, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   // Bounded: one read of the log file every 10 ms until the deadline.
   for (;;) {
