@@ -197,13 +197,14 @@ std::string summary(const wsx::config::Config& config, const wsx::loader::Plugin
   if (server.subprotocols.empty()) out << " none";
   for (const auto& name : server.subprotocols) out << " " << name;
   out << "\n";
-  out << "limits: max_message_size " << format_size(limits.max_message_size)       //
-      << ", max_frame_size " << format_size(limits.max_frame_size)                 //
-      << ", max_connections " << limits.max_connections                            //
-      << ", max_send_queue " << format_size(limits.max_send_queue) << "\n";        //
-  out << "timeouts: handshake " << format_duration(limits.handshake_timeout, "0")  //
-      << ", idle " << format_duration(limits.idle_timeout, "none")                 //
-      << ", ping_interval " << format_duration(limits.ping_interval, "off")        //
+  out << "limits: max_message_size " << format_size(limits.max_message_size)         //
+      << ", max_frame_size " << format_size(limits.max_frame_size)                   //
+      << ", max_connections " << limits.max_connections                              //
+      << ", max_send_queue " << format_size(limits.max_send_queue)                   //
+      << ", max_buffered_input " << format_size(limits.max_buffered_input) << "\n";  //
+  out << "timeouts: handshake " << format_duration(limits.handshake_timeout, "0")    //
+      << ", idle " << format_duration(limits.idle_timeout, "none")                   //
+      << ", ping_interval " << format_duration(limits.ping_interval, "off")          //
       << ", close " << format_duration(limits.close_timeout, "0") << "\n";
   if (server.tls.present) {
     // Loads the files the way the server will (key checked against the

@@ -10,6 +10,7 @@ ServerLimits server_limits_from_config(const config::Limits& limits) {
   out.max_frame_size = limits.max_frame_size;
   out.max_connections = limits.max_connections;
   out.max_send_queue = limits.max_send_queue;
+  out.max_buffered_input = limits.max_buffered_input;
   out.handshake_timeout = limits.handshake_timeout;
   out.idle_timeout = limits.idle_timeout;
   out.ping_interval = limits.ping_interval;

@@ -34,6 +34,10 @@ struct Limits {
   std::uint64_t max_connections = 10000;
   // Bytes queued for a slow reader before its connection is closed.
   std::uint64_t max_send_queue = 4ull << 20;
+  // Server-wide: bytes of incomplete messages (frames not fully arrived,
+  // fragments of messages in progress) held across every connection; the
+  // connection whose read would take the total past it is closed with 1013.
+  std::uint64_t max_buffered_input = 256ull << 20;
   // Time allowed to complete the opening handshake.
   std::chrono::milliseconds handshake_timeout{5000};
   // A connection with no traffic for this long is closed; 0 = never.

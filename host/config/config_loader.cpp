@@ -26,9 +26,10 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
 constexpr std::array<std::string_view, 9> kServerKeys{
     "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy", "tls"};
-constexpr std::array<std::string_view, 8> kLimitsKeys{
-    "max_message_size",  "max_frame_size", "max_connections", "max_send_queue",
-    "handshake_timeout", "idle_timeout",   "ping_interval",   "close_timeout"};
+constexpr std::array<std::string_view, 9> kLimitsKeys{
+    "max_message_size", "max_frame_size",     "max_connections",
+    "max_send_queue",   "max_buffered_input", "handshake_timeout",
+    "idle_timeout",     "ping_interval",      "close_timeout"};
 constexpr std::array<std::string_view, 8> kProxyKeys{
     "upstream", "connect_timeout", "handshake_timeout", "forward_headers", "extensions",
     "ca",       "certificate",     "private_key"};
@@ -501,6 +502,7 @@ class Reader {
     size("max_message_size", limits.max_message_size);
     size("max_frame_size", limits.max_frame_size);
     size("max_send_queue", limits.max_send_queue);
+    size("max_buffered_input", limits.max_buffered_input);
     if (const toml::node* node = table.get("max_connections")) {
       limits.max_connections = static_cast<std::uint64_t>(integer_at(
           *node, "server.limits.max_connections", 1, std::numeric_limits<std::int32_t>::max()));

@@ -52,11 +52,12 @@ Server::Server(ServerOptions options, core::FactoryList factories, const Logger&
       logger_, std::max<std::uint32_t>(options_.io_threads, 1), choose_tick(options_.limits),
       make_settings(std::move(factories), options_.limits, options_.subprotocols, options_.tls));
   acceptor_ = std::make_unique<net::Acceptor>(*context_);
-  // Thread 0 finishes last (ServerContext::maybe_finish): only then may it
-  // stop accepting for good and stop watching signals.
-  context_->set_on_last_finish([this] {
-    acceptor_->close();
-    if (signals_) signals_->cancel();
+  // Each thread stops accepting when it finishes (its io_context then runs
+  // out of work); thread 0 finishes last (ServerContext::maybe_finish) and
+  // only then stops watching signals.
+  context_->set_on_thread_finish([this](net::IoThread& thread) {
+    acceptor_->close(thread.index());
+    if (thread.index() == 0 && signals_) signals_->cancel();
   });
 }
 
@@ -107,14 +108,15 @@ void Server::stop() {
 }
 
 void Server::begin_stop() {
-  boost::asio::post(context_->thread(0).io(), [this] {
-    acceptor_->close();
-    logger_.info("shutting down: closing " + std::to_string(context_->connection_count()) +
-                 " connection(s)");
-  });
+  // Counted before any thread begins to close its own: the count is of
+  // every thread's connections (another thread's would otherwise be
+  // leaving already while this line waits its turn on thread 0).
+  const std::uint64_t open = context_->connection_count();
+  logger_.info("shutting down: closing " + std::to_string(open) + " connection(s)");
   for (std::uint32_t i = 0; i < context_->thread_count(); ++i) {
     net::IoThread& thread = context_->thread(i);
     boost::asio::post(thread.io(), [this, &thread] {
+      acceptor_->close(thread.index());
       thread.sessions().for_each([](net::Session& session) { session.shut_down(); });
       context_->maybe_finish(thread);
     });
@@ -125,6 +127,7 @@ void Server::force_stop() {
   for (std::uint32_t i = 0; i < context_->thread_count(); ++i) {
     net::IoThread& thread = context_->thread(i);
     boost::asio::post(thread.io(), [this, &thread] {
+      acceptor_->close(thread.index());
       thread.sessions().for_each([](net::Session& session) { session.abort(); });
       context_->maybe_finish(thread);
     });

@@ -34,6 +34,7 @@ Session* ServerContext::find_local(ConnectionHandle handle) noexcept {
 void ServerContext::maybe_finish(IoThread& thread) {
   if (!stopping() || !thread.sessions().empty() || thread.finished()) return;
   if (thread.index() != 0) {
+    if (on_thread_finish_) on_thread_finish_(thread);
     thread.finish();
     finished_workers_.fetch_add(1, std::memory_order_acq_rel);
     // Thread 0 may be idle already, waiting for this news.
@@ -42,7 +43,7 @@ void ServerContext::maybe_finish(IoThread& thread) {
     return;
   }
   if (finished_workers_.load(std::memory_order_acquire) + 1 < threads_.size()) return;
-  if (on_last_finish_) on_last_finish_();
+  if (on_thread_finish_) on_thread_finish_(thread);
   thread.finish();
 }
 

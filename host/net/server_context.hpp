@@ -60,6 +60,29 @@ class ServerContext {
     return connections_.load(std::memory_order_relaxed);
   }
 
+  // --- Buffered input (any thread) ------------------------------------------
+  // ServerLimits::max_buffered_input: every connection's incomplete input,
+  // counted together. Charges `bytes` unless that takes the total past
+  // `limit` (then nothing is charged and false is returned).
+  [[nodiscard]] bool charge_buffered_input(std::uint64_t bytes, std::uint64_t limit) noexcept {
+    std::uint64_t total = buffered_input_.load(std::memory_order_relaxed);
+    do {
+      if (total + bytes > limit) return false;
+    } while (
+        !buffered_input_.compare_exchange_weak(total, total + bytes, std::memory_order_relaxed));
+    return true;
+  }
+  void release_buffered_input(std::uint64_t bytes) noexcept {
+    buffered_input_.fetch_sub(bytes, std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint64_t buffered_input() const noexcept {
+    return buffered_input_.load(std::memory_order_relaxed);
+  }
+  // Connections closed for the bound so far (for the log line).
+  std::uint64_t count_buffered_input_refusal() noexcept {
+    return buffered_input_refusals_.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+
   // --- Shutdown -------------------------------------------------------------
   [[nodiscard]] bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
   // First call: true (begin a graceful shutdown). Later calls: false, and
@@ -70,9 +93,11 @@ class ServerContext {
   // when it has no sessions left, it lets its io_context run out of work.
   // Thread 0 goes last, since it also watches signals and accepts.
   void maybe_finish(IoThread& thread);
-  // Thread 0's extra work when it finishes (close the acceptor, stop
-  // watching signals), installed by the Server.
-  void set_on_last_finish(std::function<void()> fn) { on_last_finish_ = std::move(fn); }
+  // A thread's last work before it finishes, on that thread (the Server
+  // closes its listener there; thread 0, last, also stops watching signals).
+  void set_on_thread_finish(std::function<void(IoThread&)> fn) {
+    on_thread_finish_ = std::move(fn);
+  }
 
  private:
   const Logger& logger_;
@@ -80,10 +105,12 @@ class ServerContext {
   std::shared_ptr<const ProxyRoute> proxy_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::atomic<std::uint64_t> connections_{0};
+  std::atomic<std::uint64_t> buffered_input_{0};
+  std::atomic<std::uint64_t> buffered_input_refusals_{0};
   std::atomic<bool> stopping_{false};
   // Threads 1..N-1 that have finished; thread 0 waits for all of them.
   std::atomic<std::uint32_t> finished_workers_{0};
-  std::function<void()> on_last_finish_;
+  std::function<void(IoThread&)> on_thread_finish_;
 };
 
 }  // namespace wsx::net

@@ -17,8 +17,16 @@ struct ServerLimits {
   std::uint64_t max_frame_size = 1ull << 20;
   // Open sockets beyond this get HTTP 503 instead of the upgrade.
   std::uint64_t max_connections = 10000;
-  // Bytes queued for a peer that does not read before it is closed (1008).
+  // Bytes queued for a peer that does not read. From half of it the peer's
+  // input is not read (back-pressure); a send that finds it full, or a peer
+  // that takes nothing for close_timeout once half is queued, gets Close
+  // 1008 ahead of the queue, which is dropped.
   std::uint64_t max_send_queue = 4ull << 20;
+  // Server-wide: bytes of incomplete messages held across every connection
+  // (the start of frames not fully arrived, fragments of messages in
+  // progress), checked after each read. The connection whose read takes the
+  // total past it is closed with 1013 (try again later); the others go on.
+  std::uint64_t max_buffered_input = 256ull << 20;
   // Time allowed to complete the opening handshake.
   std::chrono::milliseconds handshake_timeout{5000};
   // A connection with no input for this long is closed; 0 = never.

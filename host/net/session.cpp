@@ -36,6 +36,7 @@ Session::Session(ServerContext& server, IoThread& thread, Key key, Socket socket
   if (const TlsContextPtr& tls = thread_.settings()->tls) tls_ = std::make_unique<TlsStream>(tls);
   TimerWheel& wheel = thread_.wheel();
   last_input_tick_ = wheel.now_tick();
+  output_progress_tick_ = last_input_tick_;
   phase_deadline_tick_ =
       last_input_tick_ + wheel.to_ticks(thread_.settings()->limits.handshake_timeout);
   schedule_next_timeout();
@@ -170,12 +171,13 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       in_receive_ = true;
       connection_->receive(bytes, *this);
       in_receive_ = false;
+      account_buffered_input();
       flush();
       if (upstream_) upstream_->flush();
       // Back-pressure: the peer is not reading what we produce; stop
       // producing (its messages are what the application answers) until the
-      // queue drains below half (flush() resumes).
-      if (carries_frames(phase_) && forward_queue_full()) paused_ = true;
+      // queue drains (flush() resumes).
+      apply_back_pressure();
       break;
     }
     case SessionPhase::rejecting:
@@ -185,6 +187,36 @@ bool Session::handle_input(std::span<std::uint8_t> bytes) {
       return false;
   }
   return phase_ != SessionPhase::closed && !paused_;
+}
+
+void Session::account_buffered_input() {
+  const std::size_t held = connection_->buffered_input_size();
+  if (held <= charged_input_) {
+    server_.release_buffered_input(charged_input_ - held);
+    charged_input_ = held;
+    return;
+  }
+  const ServerLimits& limits = thread_.settings()->limits;
+  if (server_.charge_buffered_input(held - charged_input_, limits.max_buffered_input)) {
+    charged_input_ = held;
+    return;
+  }
+  // The server holds as much incomplete input as it may: this connection's
+  // read would take it past the bound. It is closed, the others go on.
+  // 1013 (try again later, IANA's registry of RFC 6455 section 11.7), not
+  // 1009: the message may be within max_message_size, it is the server
+  // that is full right now.
+  const std::uint64_t refusals = server_.count_buffered_input_refusal();
+  server_.logger().write_lazy(LogLevel::warning, [&] {
+    return "buffered input limit peer=" + peer_text() + " held=" + std::to_string(held) +
+           " total=" + std::to_string(server_.buffered_input()) +
+           " limit=" + std::to_string(limits.max_buffered_input) + ": closing with 1013 (" +
+           std::to_string(refusals) + " so far)";
+  });
+  connection_->fail_input(core::close_code::try_again_later, "server busy: buffered input limit");
+  record_close(core::close_code::try_again_later, "server busy: buffered input limit");
+  server_.release_buffered_input(charged_input_);
+  charged_input_ = 0;
 }
 
 bool Session::drain_tls() {

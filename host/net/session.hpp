@@ -127,6 +127,10 @@ class Session final : public TimerEntry,
   void accept_handshake(std::span<std::uint8_t> leftover);
   void reject_handshake(unsigned status, std::string_view reason, std::string response);
   void handle_eof();
+  // After a receive: charges the growth of the connection's incomplete
+  // input to the server-wide max_buffered_input (or releases what shrank);
+  // past the bound the connection is failed with 1013.
+  void account_buffered_input();
   // After the handshake was accepted (and, for the proxy, the upstream
   // answered): the connection is open; `response` is the 101 to write.
   void open_connection(core::ServerHandshake& accepted, std::string response, std::string leftover);
@@ -156,7 +160,19 @@ class Session final : public TimerEntry,
   // them in one send(). False when the socket was closed on an error.
   bool flush_tls(int flags);
   [[nodiscard]] std::size_t pending_bytes() const noexcept;
-  // The peer does not read what we send: close with 1008 and drop TCP.
+  // Half of max_send_queue: the back-pressure level. From it up, the
+  // peer's input (the proxy: its upstream) is not read, and the stall
+  // clock of the slow-reader rule runs.
+  [[nodiscard]] std::size_t pause_level() const noexcept;
+  // After output was queued or written: notes when the queue crosses
+  // pause_level() (the stall clock starts, the timer is armed for it).
+  void watch_backlog();
+  // After a receive batch: pauses reading once the queue is half full.
+  void apply_back_pressure();
+  // The peer does not read what we send (a send found its queue at
+  // max_send_queue, or it stayed backed up without taking a byte for
+  // close_timeout): Close 1008 ahead of the backlog, then the usual
+  // close_timeout before TCP goes.
   void drop_slow_peer();
   void after_flush();
 
@@ -238,6 +254,13 @@ class Session final : public TimerEntry,
   // current phase (handshake, our Close, lingering).
   std::uint32_t last_input_tick_ = 0;
   std::uint32_t phase_deadline_tick_ = 0;
+  // When the peer last took output, or its queue last crossed
+  // pause_level(): the start of a stall (the slow-reader rule of
+  // session_timeout_policy.hpp).
+  std::uint32_t output_progress_tick_ = 0;
+  // Bytes of this connection's incomplete input charged to the server's
+  // max_buffered_input (ServerContext::charge_buffered_input).
+  std::size_t charged_input_ = 0;
   SessionPhase phase_ = SessionPhase::handshake;
   CloseNotice notice_ = CloseNotice::not_owed;
   // Readiness and flow, orthogonal to the phase: what the session waits for.
@@ -246,6 +269,7 @@ class Session final : public TimerEntry,
   bool peer_done_ = false;      // the poller saw the peer's FIN or an error
   bool in_receive_ = false;     // inside connection_->receive(): defer flushes
   bool paused_ = false;         // back-pressure: not reading until drained
+  bool backed_up_ = false;      // pending_bytes() >= pause_level()
   // Keepalive inputs of the timeout policy (session_timeout_policy.hpp).
   bool ping_sent_ = false;  // a keepalive Ping is out since the last input
   bool shrunk_ = true;      // buffers were given back since the last input

@@ -113,6 +113,9 @@ bool Session::nothing_more_to_read() {
 void Session::close_socket() noexcept {
   if (phase_ == SessionPhase::closed) return;
   enter(SessionEvent::socket_closed);
+  // Its input buffers go with it (the connection is destroyed at reap).
+  server_.release_buffered_input(charged_input_);
+  charged_input_ = 0;
   read_pending_ = false;
   write_pending_ = false;
   if (socket_.is_open()) thread_.poller().remove(socket_.fd());

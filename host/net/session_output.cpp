@@ -27,18 +27,26 @@ void Session::flush() {
   // shutdown (after_flush): see kLastWriteFlags.
   const auto flags =
       rejecting || (connection_ && connection_->should_close_transport()) ? kLastWriteFlags : 0;
+  const std::size_t pending_before = pending_bytes();
   if (tls_ ? !flush_tls(flags) : !flush_plain(flags)) return;
   // The 101 is out: free the handshake state.
   if (carries_frames(phase_) && handshake_ && handshake_->written == handshake_->response.size())
     handshake_.reset();
-  const std::size_t half_queue = thread_.settings()->limits.max_send_queue / 2;
-  if (paused_ && pending_bytes() < half_queue &&
+  const std::size_t pending = pending_bytes();
+  // The peer took bytes: the stall clock restarts.
+  if (pending < pending_before) output_progress_tick_ = thread_.wheel().now_tick();
+  watch_backlog();
+  const std::size_t half_queue = pause_level();
+  // Hysteresis: reading resumes below a quarter of the queue, so a peer
+  // that reads slowly does not flip the session at every write.
+  if (paused_ && pending < half_queue / 2 &&
       !(upstream_ && upstream_->pending_bytes() >= half_queue)) {
     paused_ = false;
     resume_reading();
   }
-  // Proxy: the client has room again for what the upstream sends.
-  if (upstream_paused_ && pending_bytes() < half_queue) {
+  // Proxy: the client has room again for what the upstream sends (the
+  // same hysteresis).
+  if (upstream_paused_ && pending < half_queue / 2) {
     upstream_paused_ = false;
     upstream_->set_reading(true);
   }
@@ -180,6 +188,9 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
                                                    : connection_->send_binary(payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
+  // flush() may not write now (inside a receive batch, or waiting for
+  // EPOLLOUT), so the queue's growth is noted here.
+  watch_backlog();
   if (!queued_ok) {
     // An extension failed to encode: the core failed the connection.
     if (const auto& failure = connection_->failure()) {
@@ -196,16 +207,52 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
   return SendResult::sent;
 }
 
+std::size_t Session::pause_level() const noexcept {
+  return thread_.settings()->limits.max_send_queue / 2;
+}
+
+void Session::watch_backlog() {
+  const bool backed_up = carries_frames(phase_) && pending_bytes() >= pause_level();
+  if (backed_up == backed_up_) return;
+  backed_up_ = backed_up;
+  if (!backed_up) return;
+  // The stall clock starts at the crossing: a peer that then takes nothing
+  // for close_timeout is closed with 1008 (session_timeout_policy.cpp),
+  // whatever idle_timeout is. The timer may be set for later (idle,
+  // keepalive): set it again.
+  output_progress_tick_ = thread_.wheel().now_tick();
+  schedule_next_timeout();
+}
+
+void Session::apply_back_pressure() {
+  if (!carries_frames(phase_)) return;
+  // The step below the limit: stop reading from a peer whose queue is half
+  // full (what it sends is what the application answers), so the queue
+  // stops growing and the kernel pushes back on the peer instead. If it
+  // then takes nothing for close_timeout, the timer closes it with 1008,
+  // as at the limit itself (watch_backlog armed that timer).
+  if (!paused_ && (pending_bytes() >= pause_level() || forward_queue_full())) paused_ = true;
+}
+
 void Session::drop_slow_peer() {
+  if (!is_open()) return;  // already closing: close_timeout bounds it
   server_.logger().write_lazy(LogLevel::warning, [&] {
     return "slow peer peer=" + peer_text() + " queued=" + std::to_string(pending_bytes()) +
            " limit=" + std::to_string(thread_.settings()->limits.max_send_queue) +
            ": closing with 1008";
   });
-  record_close(core::close_code::policy_violation, "send queue full");
-  // Its queue is full, so a Close frame would never reach it: drop TCP.
-  close_socket();
-  maybe_reap();
+  // The Close goes out ahead of the backlog (RFC 6455 section 7.4.1: 1008,
+  // a policy violation): what is queued behind the frame being written is
+  // dropped, so the peer sees the Close as soon as it reads what the kernel
+  // already holds. It then has close_timeout to answer before TCP is
+  // dropped (start_closing arms it), like every closing handshake.
+  connection_->discard_unsent_output();
+  start_closing(core::close_code::policy_violation, "send queue full");
+  // Read again: the peer's Close (or its FIN) is what ends this early.
+  if (paused_) {
+    paused_ = false;
+    resume_reading();
+  }
 }
 
 SendResult Session::close(std::uint16_t code, std::string_view reason) {

@@ -101,19 +101,23 @@ bool Session::upstream_fragment(std::uint8_t message_opcode, bool first, bool fi
   const bool queued = connection_->send_fragment(message_opcode, first, fin, payload);
   shrunk_ = false;
   if (!scheduled()) schedule_next_timeout();
+  watch_backlog();
   if (!queued) {
     if (const auto& failure = connection_->failure()) record_close(failure->code, failure->reason);
     flush();
   }
-  return pending_bytes() < thread_.settings()->limits.max_send_queue;
+  // The rest of the upstream's read waits (UpstreamLink holds it) once the
+  // client is backed up.
+  return pending_bytes() < pause_level();
 }
 
 void Session::upstream_batch_done() {
   // One gathered write for every message of the upstream's read.
   flush();
-  // A client that does not read slows the reads from its upstream.
-  if (phase_ != SessionPhase::closed && upstream_ &&
-      pending_bytes() >= thread_.settings()->limits.max_send_queue) {
+  // A client that does not read slows the reads from its upstream: the
+  // same back-pressure level as the echo app's reads (pause_level()), and
+  // the same slow-reader rule if it then takes nothing (watch_backlog).
+  if (phase_ != SessionPhase::closed && upstream_ && pending_bytes() >= pause_level()) {
     upstream_paused_ = true;
     upstream_->set_reading(false);
   }

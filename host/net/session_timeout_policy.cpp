@@ -11,6 +11,10 @@ namespace {
   return ticks > 0 && in.now - in.last_input >= ticks;
 }
 
+[[nodiscard]] bool stalled(const TimeoutInputs& in) noexcept {
+  return in.backed_up && in.close_ticks > 0 && in.now - in.output_progress >= in.close_ticks;
+}
+
 }  // namespace
 
 TimeoutAction due_timeout_action(const TimeoutInputs& in) noexcept {
@@ -23,10 +27,12 @@ TimeoutAction due_timeout_action(const TimeoutInputs& in) noexcept {
     case SessionPhase::lingering:
       return reached(in.phase_deadline, in.now) ? TimeoutAction::expire_phase : TimeoutAction::none;
     case SessionPhase::open:
-      // Reading paused for back-pressure all this time: the peer does not
-      // read what we send. Its queue is full, so a Close would never reach
-      // it either.
-      if (in.paused && quiet_for(in, in.idle_ticks)) return TimeoutAction::drop_slow_peer;
+      // Backed up (so reading has paused) and the peer took nothing for
+      // close_timeout: it does not read. nginx's send_timeout, which counts
+      // only between two successful writes, is the same rule. Checked
+      // before idle_timeout, which may be off: a reader that stopped must
+      // be closed either way.
+      if (stalled(in)) return TimeoutAction::drop_slow_peer;
       if (quiet_for(in, in.idle_ticks)) return TimeoutAction::close_idle;
       // Keepalive without an idle timeout: a Ping unanswered for one more
       // ping_interval means the peer is gone. (With an idle timeout, that
@@ -59,6 +65,7 @@ std::optional<std::uint32_t> next_timeout_tick(const TimeoutInputs& in) noexcept
       break;
     case SessionPhase::open:
       if (in.idle_ticks > 0) consider(in.last_input + in.idle_ticks);
+      if (in.backed_up && in.close_ticks > 0) consider(in.output_progress + in.close_ticks);
       if (in.ping_ticks > 0)
         consider(in.ping_sent ? in.phase_deadline : in.last_input + in.ping_ticks);
       if (!in.shrunk && in.shrink_ticks > 0) consider(in.last_input + in.shrink_ticks);

@@ -23,7 +23,13 @@ struct TimeoutInputs {
   std::uint32_t idle_ticks = 0;
   std::uint32_t ping_ticks = 0;
   std::uint32_t shrink_ticks = 0;
-  bool paused = false;       // reading paused for back-pressure
+  std::uint32_t close_ticks = 0;  // close_timeout: also the stall bound
+  // When the peer last took output, or its queue last crossed half of
+  // max_send_queue.
+  std::uint32_t output_progress = 0;
+  // At least half of max_send_queue is queued for the peer: the level at
+  // which its input (or, for the proxy, its upstream) stops being read.
+  bool backed_up = false;
   bool ping_sent = false;    // a keepalive Ping is out since the last input
   bool shrunk = true;        // buffers were given back since the last input
   bool output_empty = true;  // nothing queued for the peer
@@ -33,7 +39,7 @@ enum class TimeoutAction : std::uint8_t {
   none,
   expire_handshake,       // handshake_timeout: drop the socket, log it
   expire_phase,           // close_timeout / lingering bound / rejection: drop
-  drop_slow_peer,         // paused for idle_timeout: the peer does not read
+  drop_slow_peer,         // backed up, nothing taken for close_timeout: 1008
   close_idle,             // idle_timeout: Close 1000
   close_unanswered_ping,  // keepalive Ping unanswered: Close 1001
   send_ping,              // ping_interval of silence: Ping (RFC 6455 5.5.2)

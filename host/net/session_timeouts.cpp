@@ -26,7 +26,9 @@ TimeoutInputs Session::timeout_inputs() const noexcept {
   in.idle_ticks = span(limits.idle_timeout);
   in.ping_ticks = span(limits.ping_interval);
   in.shrink_ticks = span(kShrinkDelay);
-  in.paused = paused_;
+  in.close_ticks = span(limits.close_timeout);
+  in.output_progress = output_progress_tick_;
+  in.backed_up = backed_up_;
   in.ping_sent = ping_sent_;
   in.shrunk = shrunk_;
   in.output_empty = pending_bytes() == 0;

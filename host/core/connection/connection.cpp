@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace wsx::core {
@@ -187,6 +188,12 @@ void Connection::handle_data_frame(const FrameHeader& header, std::span<const st
   FrameView frame{header.opcode, header.fin, header.rsv, payload};
   const std::uint64_t room = limits_.max_message_size - assembler_.size();
   if (auto error = chain_.decode(frame, room)) {
+    // An extension only knows the room left for this frame, which is 0 for
+    // the last fragments of a bomb split into many: the limit to name is the
+    // message's (7.4.1, 1009).
+    if (error->close_code == close_code::message_too_big)
+      error->reason = "decompressed message exceeds the limit of " +
+                      std::to_string(limits_.max_message_size) + " bytes";
     fail(error->close_code, error->reason, &handler);
     return;
   }
@@ -263,6 +270,14 @@ void Connection::handle_control_frame(const FrameHeader& header,
 
 void Connection::receive_eof() noexcept {
   eof_ = true;
+  partial_checked_ = 0;
+  partial_.release();
+  held_.release();
+  assembler_.reset();
+}
+
+void Connection::fail_input(std::uint16_t code, std::string_view reason) {
+  fail(code, reason, nullptr);
   partial_checked_ = 0;
   partial_.release();
   held_.release();

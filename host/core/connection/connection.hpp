@@ -108,6 +108,19 @@ class Connection {
   // True while input held by pause_input() waits for the next receive().
   [[nodiscard]] bool has_held_input() const noexcept { return !held_.empty(); }
 
+  // Input bytes this connection holds between calls: the start of a frame
+  // that has not fully arrived, the fragments of a message in progress, and
+  // frames held by pause_input(). What a server-wide bound on buffered
+  // input counts (ServerLimits::max_buffered_input).
+  [[nodiscard]] std::size_t buffered_input_size() const noexcept {
+    return partial_.size() + held_.size() + assembler_.buffered_bytes();
+  }
+  // The host gives up on the input (a server-wide limit, not the peer's
+  // protocol error): fails the connection as section 7.1.7 says, Close
+  // with `code` queued unless one was sent, CLOSED, and every input buffer
+  // released. No handler is called. Not from inside a handler callback.
+  void fail_input(std::uint16_t code, std::string_view reason);
+
   // The transport reached end of stream. The connection becomes CLOSED; if
   // no Close frame had been received, the closure was abnormal (1006, 7.1.5).
   void receive_eof() noexcept;
@@ -165,6 +178,10 @@ class Connection {
   [[nodiscard]] bool has_pending_output() const noexcept { return !output_.empty(); }
   // Bytes queued and not yet consumed (for back-pressure decisions).
   [[nodiscard]] std::size_t pending_output_size() const noexcept { return output_.size(); }
+  // Drops what is queued for a peer that does not read, keeping the rest of
+  // the frame already being written (ConnectionOutput::discard_unsent), so
+  // that a Close sent next goes out ahead of the backlog.
+  void discard_unsent_output() noexcept { output_.discard_unsent(); }
 
   // --- State ----------------------------------------------------------------
 

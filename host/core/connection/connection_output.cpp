@@ -86,4 +86,39 @@ void ConnectionOutput::shrink_when_idle() noexcept {
   queue_.release();
 }
 
+namespace {
+
+// The size of the frame whose header starts at `frame` (RFC 6455 section
+// 5.2): the base header, the extended length, the masking key, the payload.
+// The in-flight buffer holds whole frames that this library encoded, so the
+// header is complete and well formed.
+std::size_t frame_size(const std::uint8_t* frame) noexcept {
+  const std::uint8_t length7 = frame[1] & 0x7f;
+  std::size_t header = 2;
+  std::uint64_t payload = length7;
+  if (length7 == 126) {
+    payload = (std::uint64_t{frame[2]} << 8) | frame[3];
+    header += 2;
+  } else if (length7 == 127) {
+    payload = 0;
+    for (int i = 0; i < 8; ++i) payload = (payload << 8) | frame[2 + i];
+    header += 8;
+  }
+  if ((frame[1] & 0x80) != 0) header += 4;
+  return header + static_cast<std::size_t>(payload);
+}
+
+}  // namespace
+
+void ConnectionOutput::discard_unsent() noexcept {
+  // Walk the in-flight frames from the start of the buffer to the one the
+  // write position is in; keep up to its end. A write position on a frame
+  // boundary keeps nothing more.
+  std::size_t end = 0;
+  while (end < in_flight_head_) end += frame_size(in_flight_.data() + end);
+  in_flight_.truncate(end);
+  pong_size_ = 0;
+  queue_.clear();
+}
+
 }  // namespace wsx::core

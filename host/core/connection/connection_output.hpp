@@ -61,6 +61,11 @@ class ConnectionOutput {
   [[nodiscard]] std::size_t capacity_bytes() const noexcept {
     return in_flight_.capacity() + queue_.capacity();
   }
+  // Drops every byte not yet written except the rest of the frame being
+  // written (a frame cut in half would make the rest of the stream garbage,
+  // RFC 6455 section 5.2): the owed Pong, the queue, and whole in-flight
+  // frames not yet begun. Used to put a Close ahead of a backlog.
+  void discard_unsent() noexcept;
   // Frees both buffers if nothing is pending.
   void shrink_when_idle() noexcept;
 

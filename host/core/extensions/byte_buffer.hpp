@@ -37,6 +37,10 @@ class ByteBuffer {
   void commit(std::size_t bytes) noexcept { raw_.size += bytes; }
   void append(const void* data, std::size_t bytes);
   void clear() noexcept { raw_.size = 0; }
+  // Keeps the first `bytes` bytes (no-op when it holds fewer).
+  void truncate(std::size_t bytes) noexcept {
+    if (bytes < raw_.size) raw_.size = bytes;
+  }
   // Releases the storage (used when an idle connection should shrink).
   void release() noexcept;
 

@@ -66,6 +66,8 @@ class MessageAssembler {
   void reset() noexcept;
 
   [[nodiscard]] std::size_t capacity_bytes() const noexcept { return assembly_.capacity(); }
+  // Bytes of the message in progress held here (0 when streaming).
+  [[nodiscard]] std::size_t buffered_bytes() const noexcept { return assembly_.size(); }
   // Frees the assembly buffer if no message is in progress.
   void shrink_when_idle() noexcept;
 

@@ -29,9 +29,11 @@ std::string HostConfig::to_toml() const {
   text += "[server.limits]\n";
   text += "max_message_size = " + toml_string(max_message_size) + "\n";
   text += "max_frame_size = " + toml_string(max_frame_size) + "\n";
+  text += "max_send_queue = " + toml_string(max_send_queue) + "\n";
+  text += "max_buffered_input = " + toml_string(max_buffered_input) + "\n";
   text += "handshake_timeout = " + toml_string(handshake_timeout) + "\n";
   text += "idle_timeout = " + toml_string(idle_timeout) + "\n";
-  text += "close_timeout = \"5s\"\n";
+  text += "close_timeout = " + toml_string(close_timeout) + "\n";
   for (const PluginEntry& plugin : plugins) {
     text += "\n[[plugin]]\npath = " + toml_string(plugin.path) + "\n";
     if (plugin.params.empty()) continue;

@@ -17,11 +17,14 @@ struct HostConfig {
   // Size strings as the config file takes them ("64 KiB").
   std::string max_message_size = "16 MiB";
   std::string max_frame_size = "1 MiB";
+  std::string max_send_queue = "4 MiB";
+  std::string max_buffered_input = "256 MiB";
   // Durations as the config file takes them ("300ms"). Generous defaults:
   // no test waits on them unless it sets them, and a slow sanitizer build
   // must not trip them.
   std::string handshake_timeout = "10s";
   std::string idle_timeout = "60s";
+  std::string close_timeout = "5s";
   unsigned io_threads = 1;
   std::vector<PluginEntry> plugins;
 

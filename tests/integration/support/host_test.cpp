@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <thread>
 
 namespace wsx::integration {
 
@@ -35,6 +36,16 @@ void HostTest::TearDown() {
     constexpr std::size_t tail = 4000;
     std::cerr << "--- wsx-host output (last " << tail << " bytes) ---\n"
               << (log.size() > tail ? log.substr(log.size() - tail) : log) << "\n";
+  }
+}
+
+bool wait_for_log(HostProcess& host, std::string_view fragment, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  // Bounded: one read of the log file every 10 ms until the deadline.
+  for (;;) {
+    if (host.log().find(fragment) != std::string::npos) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 

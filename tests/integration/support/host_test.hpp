@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,11 @@ class PlainHostTest : public HostTest {
     return config;
   }
 };
+
+// Waits (polling, bounded by `timeout`) until the host's log holds
+// `fragment`; true if it did.
+bool wait_for_log(HostProcess& host, std::string_view fragment,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // The server failed the connection (RFC 6455 section 7.1.7): its Close frame
 // carries `code`, and it then closes TCP.

@@ -154,7 +154,11 @@ bool WsClient::send(const OutFrame& frame) {
 }
 
 bool WsClient::send_raw(std::span<const std::uint8_t> bytes) {
-  return socket_.write_all(bytes, Clock::now() + 5s);
+  return send_raw(bytes, 5s);
+}
+
+bool WsClient::send_raw(std::span<const std::uint8_t> bytes, std::chrono::milliseconds timeout) {
+  return socket_.write_all(bytes, Clock::now() + timeout);
 }
 
 void WsClient::note(const InFrame& frame) {

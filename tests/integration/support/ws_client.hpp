@@ -69,6 +69,9 @@ class WsClient {
   // false if the bytes could not all be written (peer gone, or 5 s passed).
   bool send(const OutFrame& frame);
   bool send_raw(std::span<const std::uint8_t> bytes);
+  // The same with its own bound: false once `timeout` passed before every
+  // byte was written (a server that stopped reading), or the peer is gone.
+  bool send_raw(std::span<const std::uint8_t> bytes, std::chrono::milliseconds timeout);
   bool send_text(std::string_view text) {
     return send({.opcode = opcode::text, .payload = to_bytes(text)});
   }

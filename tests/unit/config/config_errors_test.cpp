@@ -49,6 +49,8 @@ const Case kCases[] = {
      "server.limits.max_frame_size: -1 is not a size"},
     {"ZeroSize", "[server.limits]\nmax_send_queue = 0\n", "2:18",
      "server.limits.max_send_queue: must be at least 1 byte"},
+    {"BadBufferedInputSize", "[server.limits]\nmax_buffered_input = \"lots\"\n", "2:22",
+     R"(server.limits.max_buffered_input: "lots" is not a size; use bytes or a number with B, KiB, MiB, GiB, KB, MB, GB (e.g. "16 MiB"))"},
     {"SizeOfWrongType", "[server.limits]\nmax_message_size = 1.5\n", "2:20",
      "server.limits.max_message_size: expected a size, got a float 1.5"},
     {"BadDuration", "[server.limits]\nidle_timeout = \"5 days\"\n", "2:16",

@@ -33,6 +33,7 @@ TEST(ConfigTest, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(limits.max_frame_size, 1u << 20);
   EXPECT_EQ(limits.max_connections, 10000u);
   EXPECT_EQ(limits.max_send_queue, 4u << 20);
+  EXPECT_EQ(limits.max_buffered_input, 256u << 20);
   EXPECT_EQ(limits.handshake_timeout, 5s);
   EXPECT_EQ(limits.idle_timeout, 60s);
   EXPECT_EQ(limits.ping_interval, 0s);
@@ -55,6 +56,7 @@ max_message_size = "64 KiB"
 max_frame_size = 4096
 max_connections = 5
 max_send_queue = "2 MB"
+max_buffered_input = "1 GiB"
 handshake_timeout = "250ms"
 idle_timeout = 0
 ping_interval = "2m"
@@ -72,6 +74,7 @@ close_timeout = 3
   EXPECT_EQ(limits.max_frame_size, 4096u);
   EXPECT_EQ(limits.max_connections, 5u);
   EXPECT_EQ(limits.max_send_queue, 2'000'000u);
+  EXPECT_EQ(limits.max_buffered_input, 1u << 30);
   EXPECT_EQ(limits.handshake_timeout, 250ms);
   EXPECT_EQ(limits.idle_timeout, 0ms);
   EXPECT_EQ(limits.ping_interval, 2min);

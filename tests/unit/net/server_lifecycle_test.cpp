@@ -123,7 +123,9 @@ TEST(ServerLifecycle, ReloadGivesNewConnectionsTheNewFactoriesAndKeepsTheOld) {
   EXPECT_TRUE(first_alive.expired());
 }
 
-TEST(ServerLifecycle, IoThreadsShareTheConnectionsRoundRobin) {
+// Which thread takes a connection is up to the threads' readiness (the first
+// free one accepts it: server_accept_test.cpp); each serves what it took.
+TEST(ServerLifecycle, EveryIoThreadServesTheConnectionsItAccepted) {
   EventLog events;
   ServerOptions options = test_options();
   options.io_threads = 2;
@@ -131,8 +133,7 @@ TEST(ServerLifecycle, IoThreadsShareTheConnectionsRoundRobin) {
   std::vector<std::unique_ptr<TestClient>> clients;
   for (int i = 0; i < 4; ++i) clients.push_back(TestClient::connect(running.endpoint()));
   ASSERT_TRUE(events.wait_for_count("open ", 4));
-  EXPECT_EQ(events.count("open thread=0 "), 2u);
-  EXPECT_EQ(events.count("open thread=1 "), 2u);
+  EXPECT_EQ(events.count("open thread=0 ") + events.count("open thread=1 "), 4u);
   for (auto& client : clients) {
     client->send_text("x");
     auto echo = client->next_message();

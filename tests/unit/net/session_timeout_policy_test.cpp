@@ -58,14 +58,35 @@ TEST(SessionTimeoutPolicy, OpenWithEveryLimitOffAndShrunkNeedsNoTimer) {
   EXPECT_FALSE(next_timeout_tick(in));
 }
 
-TEST(SessionTimeoutPolicy, IdleClosesAndAPausedPeerIsDropped) {
+TEST(SessionTimeoutPolicy, IdleCloses) {
   TimeoutInputs in = open_at(99, 0);
   in.idle_ticks = 100;
   EXPECT_EQ(due_timeout_action(in), TimeoutAction::none);
   EXPECT_EQ(next_timeout_tick(in), 100u);
   in.now = 100;
   EXPECT_EQ(due_timeout_action(in), TimeoutAction::close_idle);
-  in.paused = true;
+}
+
+// The slow-reader rule: backed up (half of max_send_queue queued) and no
+// output taken for close_timeout, whether or not idle_timeout is on.
+TEST(SessionTimeoutPolicy, APausedPeerThatTakesNothingForCloseTimeoutIsDropped) {
+  TimeoutInputs in = open_at(1000, 0);
+  in.close_ticks = 50;
+  in.output_progress = 960;
+  EXPECT_FALSE(next_timeout_tick(in)) << "not backed up: no stall timer";
+  in.backed_up = true;
+  EXPECT_EQ(next_timeout_tick(in), 1010u);
+  EXPECT_EQ(due_timeout_action(in), TimeoutAction::none);
+  in.now = 1009;
+  EXPECT_EQ(due_timeout_action(in), TimeoutAction::none);
+  in.now = 1010;
+  EXPECT_EQ(due_timeout_action(in), TimeoutAction::drop_slow_peer);
+  // Progress restarts the clock.
+  in.output_progress = 1005;
+  EXPECT_EQ(due_timeout_action(in), TimeoutAction::none);
+  // Before idle_timeout's Close 1000, too.
+  in.idle_ticks = 10;
+  in.output_progress = 900;
   EXPECT_EQ(due_timeout_action(in), TimeoutAction::drop_slow_peer);
 }
 
