@@ -3,6 +3,8 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <string_view>
@@ -161,6 +163,42 @@ bool TlsStream::write(std::span<const std::uint8_t> plaintext) {
   }
   (void)fail(0, "tls write failed");
   return false;
+}
+
+bool TlsStream::write_gathered(std::span<const std::span<const std::uint8_t>> segments,
+                               std::span<std::uint8_t> staging) {
+  std::size_t staged = 0;
+  for (std::span<const std::uint8_t> bytes : segments) {
+    while (!bytes.empty()) {
+      if (staged == 0 && bytes.size() >= kMaxRecordPlaintext) {
+        // Whole records straight from the segment; its tail may join the next.
+        const std::size_t whole = bytes.size() / kMaxRecordPlaintext * kMaxRecordPlaintext;
+        if (!write(bytes.first(whole))) return false;
+        bytes = bytes.subspan(whole);
+        continue;
+      }
+      const std::size_t take = std::min(kMaxRecordPlaintext - staged, bytes.size());
+      std::memcpy(staging.data() + staged, bytes.data(), take);
+      staged += take;
+      bytes = bytes.subspan(take);
+      if (staged == kMaxRecordPlaintext) {
+        if (!write(staging.first(staged))) return false;
+        staged = 0;
+      }
+    }
+  }
+  return write(staging.first(staged));
+}
+
+void TlsStream::shrink_when_idle() {
+  if (pending_size() == 0) out_ = {};
+  if (BIO_ctrl_pending(in_) != 0) return;
+  // A mem BIO keeps its largest size once read; a fresh one holds nothing.
+  BIO* fresh = BIO_new(BIO_s_mem());
+  if (fresh == nullptr) return;  // keep the old one: still correct
+  BIO_set_mem_eof_return(fresh, -1);
+  in_ = fresh;
+  SSL_set0_rbio(ssl_.get(), fresh);  // frees the old one
 }
 
 void TlsStream::shutdown() noexcept {
