@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 
 #include <algorithm>
 #include <cstring>
@@ -52,7 +53,7 @@ struct OutputBio {
   }
 };
 
-TlsStream::TlsStream(TlsContextPtr context) : context_(std::move(context)) {
+TlsStream::TlsStream(TlsContextPtr context, TlsRole role) : context_(std::move(context)) {
   ssl_.reset(SSL_new(context_.get()));
   in_ = BIO_new(BIO_s_mem());
   const BIO_METHOD* method = OutputBio::method();
@@ -66,7 +67,27 @@ TlsStream::TlsStream(TlsContextPtr context) : context_(std::move(context)) {
   // An empty memory BIO reports "retry", not end of stream.
   BIO_set_mem_eof_return(in_, -1);
   SSL_set_bio(ssl_.get(), in_, out);  // ssl_ owns both from here
-  SSL_set_accept_state(ssl_.get());
+  if (role == TlsRole::client) {
+    sniffing_ = false;  // the server speaks second: nothing to tell apart
+    SSL_set_connect_state(ssl_.get());
+  } else {
+    SSL_set_accept_state(ssl_.get());
+  }
+}
+
+std::string TlsStream::negotiated() const {
+  std::string text = SSL_get_version(ssl_.get());
+  text += ' ';
+  text += SSL_get_cipher_name(ssl_.get());
+  const int group = SSL_get_negotiated_group(ssl_.get());
+  if (group > 0 && (group & TLSEXT_nid_unknown) == 0) {
+    const char* name = OBJ_nid2sn(group);
+    if (name != nullptr) {
+      text += ' ';
+      text += name;
+    }
+  }
+  return text;
 }
 
 void TlsStream::feed(std::span<const std::uint8_t> ciphertext) {

@@ -32,9 +32,14 @@
 
 namespace wsx::net {
 
+// Which end of the handshake this stream plays. wsx-host is the server;
+// the client role serves the load tool (tests/bench/load), which drives its
+// sockets the same way.
+enum class TlsRole { server, client };
+
 class TlsStream {
  public:
-  explicit TlsStream(TlsContextPtr context);
+  explicit TlsStream(TlsContextPtr context, TlsRole role = TlsRole::server);
 
   enum class Status { ok, want_more, closed, failed };
 
@@ -76,6 +81,10 @@ class TlsStream {
   // `n` bytes of pending() went out.
   void consume(std::size_t n);
   [[nodiscard]] std::size_t pending_size() const noexcept { return out_.size() - sent_; }
+
+  // What the handshake agreed, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384 X25519"
+  // (version, cipher suite, key exchange group), for reports.
+  [[nodiscard]] std::string negotiated() const;
 
   // The reason of the last failure (OpenSSL's error string).
   [[nodiscard]] const std::string& error() const noexcept { return error_; }

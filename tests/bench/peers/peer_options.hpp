@@ -1,12 +1,15 @@
-// Command line shared by the comparison peers (beast-echo, raw-tcp-echo):
-// `--port P` (0 picks a free port) and, for beast-echo, `--deflate`. The
-// benchmark scripts read the chosen port from the "listening on" line.
+// Command line shared by the comparison peers (beast-echo, beast-wss-echo,
+// raw-tcp-echo): `--port P` (0 picks a free port), for the Beast peers
+// `--deflate`, and for beast-wss-echo `--cert FILE --key FILE` (PEM) and
+// `--beast-defaults`. The benchmark scripts read the chosen port from the
+// "listening on" line.
 #pragma once
 
 #include <charconv>
 #include <cstdint>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace wsx::bench {
@@ -14,12 +17,20 @@ namespace wsx::bench {
 struct PeerOptions {
   std::uint16_t port = 0;
   bool deflate = false;
+  std::string certificate;      // beast-wss-echo: PEM chain
+  std::string private_key;      // beast-wss-echo: PEM key
+  bool beast_defaults = false;  // beast-wss-echo: Beast's/Asio's settings, not wsx's
 };
 
+enum class PeerKind { raw, beast, beast_tls };
+
 // Returns nullopt (after printing why and the usage) on a bad command line.
-// `accepts_deflate` is false for peers that have no extension to turn on.
-inline std::optional<PeerOptions> parse_peer_options(int argc, char** argv, bool accepts_deflate) {
-  const std::string_view usage = accepts_deflate ? " [--port P] [--deflate]" : " [--port P]";
+inline std::optional<PeerOptions> parse_peer_options(int argc, char** argv, PeerKind kind) {
+  const bool accepts_deflate = kind != PeerKind::raw;
+  const bool tls = kind == PeerKind::beast_tls;
+  const std::string_view usage =
+      tls ? " --cert FILE --key FILE [--port P] [--deflate] [--beast-defaults]"
+          : (accepts_deflate ? " [--port P] [--deflate]" : " [--port P]");
   PeerOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -34,10 +45,20 @@ inline std::optional<PeerOptions> parse_peer_options(int argc, char** argv, bool
       options.port = static_cast<std::uint16_t>(port);
     } else if (arg == "--deflate" && accepts_deflate) {
       options.deflate = true;
+    } else if (arg == "--cert" && tls && i + 1 < argc) {
+      options.certificate = argv[++i];
+    } else if (arg == "--key" && tls && i + 1 < argc) {
+      options.private_key = argv[++i];
+    } else if (arg == "--beast-defaults" && tls) {
+      options.beast_defaults = true;
     } else {
       std::cerr << "usage: " << argv[0] << usage << "\n";
       return std::nullopt;
     }
+  }
+  if (tls && (options.certificate.empty() || options.private_key.empty())) {
+    std::cerr << "usage: " << argv[0] << usage << "\n";
+    return std::nullopt;
   }
   return options;
 }
