@@ -84,4 +84,10 @@ void IoThread::on_ready(ReadinessPoller::Token token, std::uint32_t events) {
     session->on_socket_events(events);
 }
 
+std::span<std::uint8_t> IoThread::tls_staging() {
+  if (!tls_staging_)
+    tls_staging_ = std::make_unique_for_overwrite<std::uint8_t[]>(TlsStream::kMaxRecordPlaintext);
+  return {tls_staging_.get(), TlsStream::kMaxRecordPlaintext};
+}
+
 }  // namespace wsx::net

@@ -26,6 +26,7 @@
 #include "net/server_settings.hpp"
 #include "net/slot_table.hpp"
 #include "net/timer_wheel.hpp"
+#include "net/tls_stream.hpp"
 
 namespace wsx::net {
 
@@ -51,6 +52,11 @@ class IoThread final : private ReadinessPoller::Sink {
   [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
     return {read_buffer_.get(), kReadBufferSize};
   }
+  // Where a TLS flush joins small output segments into one record
+  // (TlsStream::write_gathered): one per thread, not per connection, made
+  // on the first TLS flush. Never held across a call that could flush
+  // another session.
+  [[nodiscard]] std::span<std::uint8_t> tls_staging();
   [[nodiscard]] TimerWheel& wheel() noexcept { return wheel_; }
   // Where this thread's sessions register their sockets.
   [[nodiscard]] ReadinessPoller& poller() noexcept { return poller_; }
@@ -97,6 +103,7 @@ class IoThread final : private ReadinessPoller::Sink {
   boost::asio::io_context::executor_type executor_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::unique_ptr<std::uint8_t[]> read_buffer_;
+  std::unique_ptr<std::uint8_t[]> tls_staging_;  // TlsStream::kMaxRecordPlaintext bytes
   TimerWheel wheel_;
   ReadinessPoller poller_;
   core::ChainScratch chain_scratch_;

@@ -108,7 +108,8 @@ bool Session::flush_plain(int flags) {
 
 bool Session::flush_tls(int flags) {
   // Records already made go first; then one gathered batch of plaintext at
-  // a time becomes records (SSL_write into the output BIO never blocks),
+  // a time becomes the fewest records (TlsStream::write_gathered; SSL_write
+  // into the output BIO never blocks),
   // which leave in one send(). Encrypting only when the previous records
   // are out keeps at most one batch of ciphertext queued behind a slow peer.
   for (;;) {
@@ -134,14 +135,14 @@ bool Session::flush_tls(int flags) {
     std::size_t response_left = 0;
     const std::size_t count = gather_plaintext(segments, response_left);
     if (count == 0) return true;
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!tls_->write(segments[i])) {
-        fail_tls(tls_->error());
-        return false;
-      }
-      total += segments[i].size();
+    // One gathered batch: the Pong, the frames and (first time) the 101
+    // share records instead of one record per segment.
+    if (!tls_->write_gathered({segments.data(), count}, thread_.tls_staging())) {
+      fail_tls(tls_->error());
+      return false;
     }
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
     consume_plaintext(total, response_left);
   }
 }

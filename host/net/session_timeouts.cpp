@@ -80,6 +80,7 @@ void Session::on_timer() {
       }
       case TimeoutAction::shrink:
         connection_->shrink_when_idle();
+        if (tls_) tls_->shrink_when_idle();
         shrunk_ = true;
         break;
     }

@@ -2,8 +2,11 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <string_view>
@@ -51,7 +54,7 @@ struct OutputBio {
   }
 };
 
-TlsStream::TlsStream(TlsContextPtr context) : context_(std::move(context)) {
+TlsStream::TlsStream(TlsContextPtr context, TlsRole role) : context_(std::move(context)) {
   ssl_.reset(SSL_new(context_.get()));
   in_ = BIO_new(BIO_s_mem());
   const BIO_METHOD* method = OutputBio::method();
@@ -65,13 +68,31 @@ TlsStream::TlsStream(TlsContextPtr context) : context_(std::move(context)) {
   // An empty memory BIO reports "retry", not end of stream.
   BIO_set_mem_eof_return(in_, -1);
   SSL_set_bio(ssl_.get(), in_, out);  // ssl_ owns both from here
-  SSL_set_accept_state(ssl_.get());
+  if (role == TlsRole::client) {
+    sniffing_ = false;  // the server speaks second: nothing to tell apart
+    SSL_set_connect_state(ssl_.get());
+  } else {
+    SSL_set_accept_state(ssl_.get());
+  }
+}
+
+std::string TlsStream::negotiated() const {
+  std::string text = SSL_get_version(ssl_.get());
+  text += ' ';
+  text += SSL_get_cipher_name(ssl_.get());
+  const int group = SSL_get_negotiated_group(ssl_.get());
+  if (group > 0 && (group & TLSEXT_nid_unknown) == 0) {
+    const char* name = OBJ_nid2sn(group);
+    if (name != nullptr) {
+      text += ' ';
+      text += name;
+    }
+  }
+  return text;
 }
 
 TlsStream::TlsStream(TlsContextPtr context, const std::string& server_name)
-    : TlsStream(std::move(context)) {
-  sniffing_ = false;  // the server speaks first only after our ClientHello
-  SSL_set_connect_state(ssl_.get());
+    : TlsStream(std::move(context), TlsRole::client) {
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());
   // An IP literal is checked against the certificate's IP addresses; a name
   // against its DNS names, wildcards in the leftmost label only.
@@ -179,6 +200,42 @@ bool TlsStream::write(std::span<const std::uint8_t> plaintext) {
   }
   (void)fail(0, "tls write failed");
   return false;
+}
+
+bool TlsStream::write_gathered(std::span<const std::span<const std::uint8_t>> segments,
+                               std::span<std::uint8_t> staging) {
+  std::size_t staged = 0;
+  for (std::span<const std::uint8_t> bytes : segments) {
+    while (!bytes.empty()) {
+      if (staged == 0 && bytes.size() >= kMaxRecordPlaintext) {
+        // Whole records straight from the segment; its tail may join the next.
+        const std::size_t whole = bytes.size() / kMaxRecordPlaintext * kMaxRecordPlaintext;
+        if (!write(bytes.first(whole))) return false;
+        bytes = bytes.subspan(whole);
+        continue;
+      }
+      const std::size_t take = std::min(kMaxRecordPlaintext - staged, bytes.size());
+      std::memcpy(staging.data() + staged, bytes.data(), take);
+      staged += take;
+      bytes = bytes.subspan(take);
+      if (staged == kMaxRecordPlaintext) {
+        if (!write(staging.first(staged))) return false;
+        staged = 0;
+      }
+    }
+  }
+  return write(staging.first(staged));
+}
+
+void TlsStream::shrink_when_idle() {
+  if (pending_size() == 0) out_ = {};
+  if (BIO_ctrl_pending(in_) != 0) return;
+  // A mem BIO keeps its largest size once read; a fresh one holds nothing.
+  BIO* fresh = BIO_new(BIO_s_mem());
+  if (fresh == nullptr) return;  // keep the old one: still correct
+  BIO_set_mem_eof_return(fresh, -1);
+  in_ = fresh;
+  SSL_set0_rbio(ssl_.get(), fresh);  // frees the old one
 }
 
 void TlsStream::shutdown() noexcept {

@@ -2,8 +2,8 @@
 // memory BIOs: the session reads ciphertext from its socket into the
 // thread's buffer and feeds it here; plaintext comes back out of SSL_read
 // into the same buffer for the unchanged WebSocket input path. On output
-// the gathered plaintext segments are SSL_write()n into the outgoing memory
-// BIO, and all of its records leave in one send().
+// the gathered plaintext segments become the fewest records the bytes allow
+// (write_gathered), and all of them leave in one send().
 //
 // Why memory BIOs rather than SSL over the fd: with a socket BIO every TLS
 // record is its own write() (a 1 MiB message = 64 system calls), and
@@ -16,7 +16,9 @@
 // buffers while idle. The outgoing side is a tiny custom BIO appending to
 // `out_`, sent from in place (no copy out of a memory BIO) and reused across
 // flushes; a buffer grown past kKeepOutput by a big message is freed once
-// it has drained.
+// it has drained. The session's idle shrink (shrink_when_idle) also frees
+// the output vector and swaps the input memory BIO, which otherwise keeps
+// the largest burst it was ever fed, for an empty one.
 
 #pragma once
 
@@ -30,10 +32,15 @@
 
 namespace wsx::net {
 
+// Which end of the handshake this stream plays. wsx-host is the server;
+// the client role serves the load tool (tests/bench/load), which drives its
+// sockets the same way.
+enum class TlsRole { server, client };
+
 class TlsStream {
  public:
-  explicit TlsStream(TlsContextPtr context);
-  // The client side (the proxy's wss:// upstream, net/upstream_link.hpp),
+  explicit TlsStream(TlsContextPtr context, TlsRole role = TlsRole::server);
+  // The client side of the proxy's wss:// upstream (net/upstream_link.hpp),
   // from a make_tls_client_context() context: sends SNI for a DNS name (RFC
   // 6066 section 3 allows no IP literal there) and has the certificate
   // checked against `server_name`, a DNS name or an IP address (RFC 6125).
@@ -56,6 +63,21 @@ class TlsStream {
   Status read(std::span<std::uint8_t> out, std::size_t& n);
   // Encrypts all of `plaintext` into the outgoing BIO (never partial).
   bool write(std::span<const std::uint8_t> plaintext);
+  // The most plaintext one record carries (RFC 8446 section 5.1: 2^14).
+  static constexpr std::size_t kMaxRecordPlaintext = 16384;
+  // Encrypts `segments` in order, as one stream, into the fewest records:
+  // ceil(total / 2^14). Without this each SSL_write ends a record, so a
+  // flush of a Pong and an echo (two segments) would cost two records, two
+  // MACs and two headers on the wire. Runs shorter than a record are copied
+  // into `staging` (>= kMaxRecordPlaintext bytes, the I/O thread's) to join
+  // their neighbours; whole records' worth of a large segment are encrypted
+  // from where they lie, so a 1 MiB frame is copied at most 2 x 16 KiB.
+  bool write_gathered(std::span<const std::span<const std::uint8_t>> segments,
+                      std::span<std::uint8_t> staging);
+  // Idle (the session's shrink): gives back the input BIO's buffer (it
+  // keeps the largest burst it was fed) and the output vector. Only when
+  // both are empty.
+  void shrink_when_idle();
   // Queues close_notify (RFC 8446 section 6.1) before our FIN.
   void shutdown() noexcept;
 
@@ -64,6 +86,10 @@ class TlsStream {
   // `n` bytes of pending() went out.
   void consume(std::size_t n);
   [[nodiscard]] std::size_t pending_size() const noexcept { return out_.size() - sent_; }
+
+  // What the handshake agreed, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384 X25519"
+  // (version, cipher suite, key exchange group), for reports.
+  [[nodiscard]] std::string negotiated() const;
 
   // The reason of the last failure (OpenSSL's error string).
   [[nodiscard]] const std::string& error() const noexcept { return error_; }

@@ -156,4 +156,10 @@ timeout 300 bash "$(dirname "$0")/proxy/run-proxy.sh" "$build" --quick >"$work/p
   die "run-proxy.sh failed"
 }
 grep -E '^- ' "$work/proxy.md"
+step "wss:// benchmark (wsx and beast-wss-echo over TLS), quick"
+timeout 300 bash "$(dirname "$0")/tls/run-tls.sh" "$build" --quick >"$work/tls.md" 2>"$work/tls.err" || {
+  cat "$work/tls.err" >&2
+  die "run-tls.sh failed"
+}
+grep -E '^\| (echo|large|idle)' "$work/tls.md"
 step "done"

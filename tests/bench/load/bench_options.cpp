@@ -47,7 +47,11 @@ po::options_description describe(BenchOptions& o, std::string& scenario, std::st
        "idle: seconds to hold the connections after READY")  //
       ("timeout", po::value(&o.timeout_s)->default_value(o.timeout_s),
        "seconds allowed for a connect, a handshake or a closing handshake, and without any "
-       "echo while messages are in flight")                                            //
+       "echo while messages are in flight")                                                  //
+      ("tls", po::bool_switch(&o.tls), "wss://: TLS 1.2/1.3 (OpenSSL) on every connection")  //
+      ("ca", po::value(&o.ca),
+       "--tls: PEM CA the server's certificate must chain to, naming --host (default: not "
+       "verified, for a loopback test certificate)")                                   //
       ("deflate", po::bool_switch(&o.deflate), "offer permessage-deflate (RFC 7692)")  //
       ("deflate-params", po::value(&o.deflate_params)->default_value(o.deflate_params),
        "the offer's parameters, e.g. \"client_max_window_bits; server_no_context_takeover\"")  //
@@ -81,6 +85,9 @@ std::optional<std::string> check(const BenchOptions& o) {
   if (o.payload == Payload::large && o.scenario != Scenario::large &&
       o.scenario != Scenario::raw_echo && o.scenario != Scenario::zlib_limit)
     return "--payload large is for raw-echo and zlib-limit (large always sends it)";
+  if (!o.ca.empty() && !o.tls) return "--ca needs --tls";
+  if (o.tls && o.scenario == Scenario::raw_echo)
+    return "--tls is for the WebSocket scenarios (raw-echo is the plain socket limit)";
   if (o.scenario == Scenario::zlib_limit && !o.extension_plugins.empty())
     return "--extension-plugin needs a network scenario (zlib-limit opens no connection)";
   return std::nullopt;

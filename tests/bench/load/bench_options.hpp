@@ -32,6 +32,10 @@ struct BenchOptions {
   Payload payload = Payload::text;  // large: always Payload::large
   double hold_s = 10;               // idle: how long the connections stay open
   double timeout_s = 10;            // connect, handshake, each echo, closing handshake
+  // wss://: TLS over every connection (net::TlsStream, client role); `ca`
+  // empty = the server's certificate is not verified (loopback test cert).
+  bool tls = false;
+  std::string ca;
   bool deflate = false;
   // The permessage-deflate offer's parameters (RFC 7692 section 7.1). The
   // default is what browsers offer.

@@ -47,6 +47,8 @@ std::string to_json_line(const BenchResult& r) {
   append_string(out, r.offered);
   out += ",\"negotiated\":";
   append_string(out, r.negotiated);
+  out += ",\"tls\":";
+  append_string(out, r.tls);
   out += ",\"messages\":" + std::to_string(r.messages);
   out += ",\"bytes\":" + std::to_string(r.payload_bytes);
   out += ",\"seconds\":";

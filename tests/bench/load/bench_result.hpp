@@ -17,6 +17,7 @@ struct BenchResult {
   bool deflate = false;
   std::string offered;              // the Sec-WebSocket-Extensions we sent ("" when none)
   std::string negotiated;           // the server's Sec-WebSocket-Extensions answer ("" if none)
+  std::string tls;                  // --tls: "TLSv1.3 TLS_AES_256_GCM_SHA384 X25519" ("" if plain)
   std::uint64_t messages = 0;       // echoes received and verified (zlib-limit: round trips)
   std::uint64_t payload_bytes = 0;  // payload bytes of those messages, one direction
   double seconds = 0;               // the measured interval
@@ -31,7 +32,7 @@ struct BenchResult {
 };
 
 // One line of JSON, no trailing newline:
-// {"scenario":"echo","connections":64,"deflate":true,"offered":"...","negotiated":"...",
+// {"scenario":"echo","connections":64,"deflate":true,"offered":"...","negotiated":"...","tls":"...",
 //  "messages":N,"bytes":B,"seconds":5.0,"msgs_per_s":...,"mb_per_s":...,"p50_us":...,
 //  "p99_us":...,"p999_us":...,"max_us":...,"handshakes":H,"handshakes_per_s":...,"ready":R,"ratio":...,"errors":0}
 // mb_per_s counts 10^6 bytes of payload echoed (one direction).

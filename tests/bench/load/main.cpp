@@ -8,7 +8,7 @@
 //             --scenario echo|pipeline|large|storm|idle|raw-echo|zlib-limit
 //             [--connections 64] [--duration 5] [--max-messages 10000000]
 //             [--depth 16] [--size 1048576] [--payload text|large] [--hold 10]
-//             [--timeout 10]
+//             [--timeout 10] [--tls [--ca FILE]]
 //             [--deflate] [--deflate-params "client_max_window_bits"]
 //             [--plugin PATH] [--extension-plugin PATH]...
 //             [--seed 1] [--level 6 --window-bits 15 --mem-level 8]
@@ -38,6 +38,7 @@
 #include "raw_echo_scenario.hpp"
 #include "run_context.hpp"
 #include "storm_scenario.hpp"
+#include "tls_client.hpp"
 #include "workload.hpp"
 #include "zlib_limit.hpp"
 
@@ -86,6 +87,7 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
   boost::asio::io_context io(1);
   RunContext run(io, std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(options.timeout_s)));
+  if (options.tls) run.set_tls(make_client_tls_context(options.ca, options.host));
   switch (options.scenario) {
     case Scenario::echo:
     case Scenario::pipeline:
@@ -138,6 +140,7 @@ bool run_network(const BenchOptions& options, BenchResult& result) {
       break;
   }
   result.errors = run.errors();
+  result.tls = run.tls_negotiated();
   return !run.failed();
 }
 

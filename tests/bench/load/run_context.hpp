@@ -15,10 +15,12 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "log/log.hpp"
 #include "net/readiness_poller.hpp"
+#include "net/tls_context.hpp"
 
 namespace wsx::bench {
 
@@ -44,6 +46,17 @@ class RunContext final : private net::ReadinessPoller::Sink {
   [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept {
     return {read_buffer_.get(), kReadBufferSize};
   }
+  // --tls: the client context every connection's TLS stream is made from
+  // (null: plain ws://).
+  [[nodiscard]] const TlsContextPtr& tls() const noexcept { return tls_; }
+  void set_tls(TlsContextPtr context) noexcept { tls_ = std::move(context); }
+  // What the first TLS handshake agreed (version, cipher, group), for the
+  // report; later ones are not compared (one server, one context).
+  void note_tls(std::string negotiated) {
+    if (tls_negotiated_.empty()) tls_negotiated_ = std::move(negotiated);
+  }
+  [[nodiscard]] const std::string& tls_negotiated() const noexcept { return tls_negotiated_; }
+
   // How long a connect, a handshake, an echo or a closing handshake may take.
   [[nodiscard]] Clock::duration timeout() const noexcept { return timeout_; }
 
@@ -74,6 +87,8 @@ class RunContext final : private net::ReadinessPoller::Sink {
   Logger logger_;
   net::ReadinessPoller poller_;
   std::vector<SocketDriver*> drivers_;
+  TlsContextPtr tls_;
+  std::string tls_negotiated_;
   std::size_t watched_ = 0;
   Clock::duration timeout_;
   std::unique_ptr<std::uint8_t[]> read_buffer_;

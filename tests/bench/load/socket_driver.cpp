@@ -59,6 +59,13 @@ void SocketDriver::connect(const boost::asio::ip::tcp::endpoint& endpoint) {
           handle_error("epoll_ctl: cannot watch the socket");
           return;
         }
+        if (const TlsContextPtr& context = run_.tls()) {
+          tls_ = std::make_unique<net::TlsStream>(context, net::TlsRole::client);
+          (void)tls_->handshake();  // the ClientHello
+          flush();
+          read_now();
+          return;
+        }
         handle_connected();
       });
 }
@@ -75,6 +82,7 @@ void SocketDriver::close_socket() noexcept {
     run_.unwatch(socket_.fd());
     socket_.close();
   }
+  tls_.reset();
 }
 
 void SocketDriver::on_socket_events(std::uint32_t generation, std::uint32_t events) {
@@ -94,21 +102,92 @@ void SocketDriver::on_socket_events(std::uint32_t generation, std::uint32_t even
 }
 
 void SocketDriver::flush() {
+  if (tls_)
+    flush_tls();
+  else
+    flush_plain();
+}
+
+bool SocketDriver::send_some(std::span<const std::uint8_t> bytes, std::size_t& sent) {
+  boost::system::error_code error;
+  sent = socket_.send(bytes, 0, error);
+  if (would_block(error)) {
+    arm_write();
+    return false;
+  }
+  if (error) {
+    handle_error("write: " + error.message());
+    return false;
+  }
+  return true;
+}
+
+void SocketDriver::flush_plain() {
   // Each pass writes some bytes or returns, and output() is finite.
   while (active_ && !write_armed_ && socket_.is_open()) {
     const std::span<const std::uint8_t> out = output();
     if (out.empty()) return;
-    boost::system::error_code error;
-    const std::size_t n = socket_.send(out, 0, error);
-    if (would_block(error)) {
-      arm_write();
-      return;
-    }
-    if (error) {
-      handle_error("write: " + error.message());
-      return;
-    }
+    std::size_t n = 0;
+    if (!send_some(out, n)) return;
     consume(n);
+  }
+}
+
+void SocketDriver::flush_tls() {
+  // Records made earlier go first; plaintext is encrypted only once they
+  // are out, so at most one flush of ciphertext waits behind a full socket.
+  while (active_ && !write_armed_ && socket_.is_open()) {
+    if (tls_->pending_size() != 0) {
+      std::size_t n = 0;
+      if (!send_some(tls_->pending(), n)) return;
+      tls_->consume(n);
+      continue;
+    }
+    if (!tls_->handshake_done()) return;
+    const std::span<const std::uint8_t> out = output();
+    if (out.empty()) return;
+    if (!tls_->write(out)) {
+      handle_error(tls_->error());
+      return;
+    }
+    consume(out.size());
+  }
+}
+
+bool SocketDriver::drain_tls() {
+  const std::uint32_t generation = generation_;
+  if (!tls_->handshake_done()) {
+    const net::TlsStream::Status status = tls_->handshake();
+    flush();  // our next flight, or an alert
+    if (generation != generation_ || !active_) return false;
+    if (status == net::TlsStream::Status::want_more) return true;
+    if (status != net::TlsStream::Status::ok) {
+      handle_error(tls_->error());
+      return false;
+    }
+    run_.note_tls(tls_->negotiated());
+    handle_connected();
+    if (generation != generation_ || !active_) return false;
+  }
+  for (;;) {
+    const std::span<std::uint8_t> buffer = run_.read_buffer();  // the ciphertext was copied
+    std::size_t n = 0;
+    switch (tls_->read(buffer, n)) {
+      case net::TlsStream::Status::ok:
+        handle_bytes(buffer.first(n));
+        if (generation != generation_ || !active_) return false;
+        continue;
+      case net::TlsStream::Status::want_more:
+        // TLS 1.3 may owe the server a record (a KeyUpdate answer).
+        if (tls_->pending_size() != 0) flush();
+        return generation == generation_ && active_;
+      case net::TlsStream::Status::closed:
+        handle_eof("tls close_notify");
+        return false;
+      case net::TlsStream::Status::failed:
+        handle_error(tls_->error());
+        return false;
+    }
   }
 }
 
@@ -141,7 +220,12 @@ void SocketDriver::read_now() {
       return;
     }
     run_.refresh_now();
-    handle_bytes(buffer.first(n));
+    if (tls_) {
+      tls_->feed(buffer.first(n));
+      if (!drain_tls()) return;
+    } else {
+      handle_bytes(buffer.first(n));
+    }
     if (generation != generation_ || !active_) return;
     // A short read emptied the socket; any later byte raises a new edge,
     // which the poller reports once we return (unless the FIN is in).

@@ -10,6 +10,12 @@
 //    subclass keeps whole frames contiguous: one gathered write per batch),
 //    and only a full socket buffer makes us wait for writability.
 //
+//  - with --tls (RunContext::tls()), the same loop carries a net::TlsStream
+//    in the client role: ciphertext read is fed to it and the plaintext it
+//    yields goes to handle_bytes(); output() is encrypted in one SSL_write
+//    per flush and its records leave in one send(). handle_connected()
+//    follows the TLS handshake.
+//
 // A driver can be restarted (storm reuses one per worker); every handler
 // and every poller registration carries the generation it was made in, so a
 // late completion or event of an old socket never touches the new one.
@@ -18,10 +24,12 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
 #include "net/native_socket.hpp"
+#include "net/tls_stream.hpp"
 #include "run_context.hpp"
 
 namespace wsx::bench {
@@ -66,12 +74,24 @@ class SocketDriver {
  private:
   void arm_read();
   void arm_write();
+  // Plain: one send() of output(). TLS: the records first, then output()
+  // encrypted. False when the socket is full (a write wait is armed) or
+  // the write failed.
+  void flush_plain();
+  void flush_tls();
+  // TLS: runs the handshake on what was fed, then hands every record's
+  // plaintext to handle_bytes(). False when this socket is done with.
+  bool drain_tls();
+  // Sends `bytes` once: how many went, or nothing when the socket is full
+  // (a write wait is armed) or failed (handle_error was called).
+  [[nodiscard]] bool send_some(std::span<const std::uint8_t> bytes, std::size_t& sent);
 
   RunContext& run_;
   std::uint32_t id_;
   // Asio only while connecting; then the descriptor moves to socket_.
   boost::asio::ip::tcp::socket connecting_;
   net::NativeSocket socket_;
+  std::unique_ptr<net::TlsStream> tls_;  // --tls: made per connection
   std::uint32_t generation_ = 0;
   bool active_ = false;
   bool read_armed_ = false;   // waiting for the poller's input event

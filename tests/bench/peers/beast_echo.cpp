@@ -23,8 +23,8 @@
 #include <iostream>
 #include <memory>
 
+#include "beast_deflate_settings.hpp"
 #include "peer_options.hpp"
-#include "permessage_deflate/config.hpp"
 
 namespace {
 
@@ -32,50 +32,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using asio::ip::tcp;
-
-// RFC 7692 settings taken from the wsx permessage-deflate plugin's defaults
-// (plugins/permessage_deflate/config.hpp, read at compile time so the two
-// cannot drift apart), so "echo deflate" compares two implementations and not
-// two configurations:
-//  - the client's window: Beast answers an offered client_max_window_bits
-//    with client_max_window_bits=N for N < 15, as wsx does;
-//  - the server's window: wsx compresses with compress_window_bits when that
-//    is below the agreed window, without announcing it (RFC 7692 section
-//    7.1.2.1 only caps the sender). Beast compresses with the window it
-//    agrees, so beast-echo asks for that window with server_max_window_bits:
-//    the same compression work, one more parameter in the response;
-//  - wsx's keep_compression_context = false (a fresh compressor per message,
-//    unannounced, section 7.1.1.1) becomes server_no_context_takeover, for
-//    the same reason;
-//  - compLevel = compress_level (Beast's default is 8) and memLevel =
-//    mem_level (Beast's default is 4);
-//  - wsx's min_size (shorter messages go out uncompressed) has no
-//    counterpart: Beast 1.74 has no msg_size_threshold (added in 1.76), so
-//    beast-echo compresses every message whatever its size.
-// Beast 1.74 compresses with its own C++ port of zlib (boost/beast/zlib),
-// not with the system zlib wsx links.
-websocket::permessage_deflate deflate_settings(bool beast_defaults) {
-  if (beast_defaults) {
-    // Beast 1.74's own defaults: windows 15 both ways, compLevel 8, memLevel
-    // 4, context takeover announced (yet every message ends in a full flush,
-    // so no message refers back to an earlier one).
-    websocket::permessage_deflate settings;
-    settings.server_enable = true;
-    return settings;
-  }
-  const wsx::pmd::DeflateConfig wsx_defaults;
-  websocket::permessage_deflate settings;
-  settings.server_enable = true;
-  settings.server_max_window_bits =
-      std::min(wsx_defaults.server_max_window_bits, wsx_defaults.compress_window_bits);
-  settings.client_max_window_bits = wsx_defaults.client_max_window_bits;
-  settings.server_no_context_takeover =
-      wsx_defaults.server_no_context_takeover || !wsx_defaults.keep_compression_context;
-  settings.client_no_context_takeover = wsx_defaults.client_no_context_takeover;
-  settings.compLevel = wsx_defaults.compress_level;
-  settings.memLevel = wsx_defaults.mem_level;
-  return settings;
-}
 
 // wsx's default limit (config/wsx.toml, server.limits.max_message_size):
 // large enough for the 1 MiB messages of the "large" scenario.
@@ -87,7 +43,7 @@ class EchoSession : public std::enable_shared_from_this<EchoSession> {
     boost::system::error_code ignored;
     // wsx sets TCP_NODELAY on every session too (host/net/session.cpp).
     ws_.next_layer().set_option(tcp::no_delay(true), ignored);
-    if (deflate) ws_.set_option(deflate_settings(beast_defaults));
+    if (deflate) ws_.set_option(wsx::bench::beast_deflate_settings(beast_defaults));
     // Handshake within 30 s, idle connections dropped after 300 s: Beast's
     // suggested server timeouts, comparable to wsx's timers (5 s / 60 s).
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -163,7 +119,7 @@ class Listener {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto options = wsx::bench::parse_peer_options(argc, argv, /*accepts_deflate=*/true);
+  const auto options = wsx::bench::parse_peer_options(argc, argv, wsx::bench::PeerKind::beast);
   if (!options) return 2;
   try {
     asio::io_context context(1);

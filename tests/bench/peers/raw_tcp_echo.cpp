@@ -253,7 +253,7 @@ class EchoServer {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto options = wsx::bench::parse_peer_options(argc, argv, /*accepts_deflate=*/false);
+  const auto options = wsx::bench::parse_peer_options(argc, argv, wsx::bench::PeerKind::raw);
   if (!options) return 2;
   try {
     EchoServer server(options->port);
