@@ -144,6 +144,7 @@ void Session::deliver_close_notice() {
   log_close();
   const CloseRecord fallback{core::close_code::abnormal_closure, "connection lost"};
   const CloseRecord& record = close_record_ ? *close_record_ : fallback;
+  thread_.metrics().connections_closed[metrics::close_code_slot(record.code)].add();
   call_application("on_close", [&] {
     if (server_.handlers().on_close)
       server_.handlers().on_close(handle(), record.code, record.reason);
