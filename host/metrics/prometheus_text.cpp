@@ -127,7 +127,8 @@ void render_extensions(Writer& w, const MetricsSnapshot& s) {
     std::uint64_t DirectionTotals::*field;
   };
   static constexpr DirectionField kFields[] = {
-      {"wsx_extension_frames_total", "Frames an extension encoded or decoded.",
+      {"wsx_extension_frames_total",
+       "Frames (data and control) that passed an extension's encode or decode.",
        &DirectionTotals::frames},
       {"wsx_extension_input_bytes_total",
        "Payload bytes handed to an extension's encode or decode.", &DirectionTotals::bytes_in},

@@ -113,8 +113,9 @@ tcp::endpoint MetricsListener::start() {
   acceptor_.bind(wanted);
   acceptor_.listen();
   const tcp::endpoint bound = acceptor_.local_endpoint();
-  logger_.info("metrics listening on " + endpoint_text(bound) +
-               " (GET /metrics, /healthz, /readyz, /status.json, /)");
+  // Not "listening on ...": tools find the WebSocket port by that phrase.
+  logger_.info("metrics: serving http://" + endpoint_text(bound) +
+               "/ (GET /metrics, /healthz, /readyz, /status.json, /)");
   accept_next();
   started_ = true;
   thread_ = std::thread([this] {

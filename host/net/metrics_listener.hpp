@@ -40,7 +40,7 @@ class MetricsListener {
   MetricsListener(const MetricsListener&) = delete;
   MetricsListener& operator=(const MetricsListener&) = delete;
 
-  // Binds and listens, logs "metrics listening on ADDR:PORT", starts the
+  // Binds and listens, logs "metrics: serving http://ADDR:PORT/", starts the
   // thread; returns the bound endpoint. Throws boost::system::system_error
   // if the address cannot be bound.
   boost::asio::ip::tcp::endpoint start();
