@@ -139,6 +139,28 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def check_json_log(host_bin, plugin):
+    """--log-format json: every line is one JSON object; the close line has
+    the wire bytes and the negotiated extensions as fields."""
+    with WsxHost(host_bin, plugin, extra_args=["--log-format", "json"]) as host:
+
+        async def one():
+            async with websockets.connect(f"ws://127.0.0.1:{host.port}/") as ws:
+                await ws.send(PAYLOAD)
+                await ws.recv()
+
+        asyncio.run(one())
+        check(host.wait_for_log(r'"event":"close"') is not None, "no close line:\n" + host.log_text())
+        check(host.stop() == 0, "exit code")
+    records = [json.loads(line) for line in host.log if line.strip()]
+    check(all({"time", "level", "message"} <= set(r) for r in records), host.log_text())
+    close = [r for r in records if r.get("event") == "close"][0]
+    check(close["code"] == "1000", close)
+    check(close["extensions"].startswith("permessage-deflate"), close)
+    check(int(close["bytes_in"]) > 0 and int(close["bytes_out"]) > 0, close)
+    print("json log: ok")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host-bin", required=True)
@@ -264,6 +286,15 @@ def main():
         sock.close()
         code = host.stop()
         check(code == 0, f"exit code {code}")
+    # The text close line carries the same fields.
+    close_lines = [line for line in host.log if " close peer=" in line]
+    check(close_lines, "no close line")
+    check(
+        all(re.search(r" bytes_in=\d+ bytes_out=\d+ extensions=\"", line) for line in close_lines),
+        "\n".join(close_lines),
+    )
+    check(any('extensions="permessage-deflate' in line for line in close_lines), "\n".join(close_lines))
+    check_json_log(args.host_bin, args.plugin)
     print("metrics interop: ok")
 
 
