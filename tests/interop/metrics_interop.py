@@ -284,7 +284,9 @@ def main():
         wait_until(lambda: get(mport, "/readyz")[0] == 503, "/readyz to turn 503 while draining")
         check(samples(get(mport, "/metrics")[2].decode()).get("wsx_draining") == 1, "wsx_draining")
         sock.close()
-        code = host.stop()
+        # No second SIGTERM (that one would force the exit, or meet the
+        # default action once the watcher is gone): the first one finishes.
+        code = host._process.wait(timeout=10)
         check(code == 0, f"exit code {code}")
     # The text close line carries the same fields.
     close_lines = [line for line in host.log if " close peer=" in line]
