@@ -62,6 +62,7 @@ struct Options {
   std::string config_file{kDefaultConfig};
   std::optional<wsx::config::ListenAddress> listen;
   std::optional<wsx::LogLevel> log_level;
+  bool log_json = false;    // --log-format json
   std::string plugin_path;  // --check-plugin
 };
 
@@ -76,7 +77,9 @@ po::options_description describe_options() {
        "listen here instead of [server] address/port, e.g. 127.0.0.1:9001 or [::1]:9001 "
        "(port 0 picks a free port)")  //
       ("log-level", po::value<std::string>()->value_name("LEVEL"),
-       "debug, info, warning, error or off (overrides server.log_level)")                       //
+       "debug, info, warning, error or off (overrides server.log_level)")  //
+      ("log-format", po::value<std::string>()->value_name("FORMAT"),
+       "text (default) or json: one JSON object per line, for log shippers")                    //
       ("check-config", "validate the config and load every plugin, print a summary, and exit")  //
       ("list-plugins", "print what each configured plugin declares, and exit")                  //
       ("check-plugin", po::value<std::string>()->value_name("PATH"),
@@ -132,15 +135,24 @@ Options parse_options(int argc, char** argv, const po::options_description& desc
       throw UsageError("--log-level \"" + text + "\": use debug, info, warning, error or off");
     }
   }
+  if (values.count("log-format") != 0) {
+    const auto& text = values["log-format"].as<std::string>();
+    if (text != "text" && text != "json") {
+      throw UsageError("--log-format \"" + text + "\": use text or json");
+    }
+    options.log_json = text == "json";
+  }
   return options;
 }
 
 // Writes each line with one write(2) under a lock: lines from several I/O
 // threads never interleave, and a line up to PIPE_BUF bytes is not split
 // even among processes sharing the pipe.
-wsx::LogSink stderr_sink(std::mutex& lock) {
-  return [&lock](wsx::LogLevel level, std::string_view message) {
-    const std::string line = wsx::format_log_line(std::chrono::system_clock::now(), level, message);
+wsx::LogSink stderr_sink(std::mutex& lock, bool json) {
+  return [&lock, json](wsx::LogLevel level, std::string_view message) {
+    const auto now = std::chrono::system_clock::now();
+    const std::string line = json ? wsx::format_log_line_json(now, level, message)
+                                  : wsx::format_log_line(now, level, message);
     const std::lock_guard guard(lock);
     std::string_view rest = line;
     for (int attempts = 0; !rest.empty() && attempts < 100; ++attempts) {
@@ -337,6 +349,7 @@ int main(int argc, char** argv) {
 
   if (options.action == Action::help) {
     std::cout << "Usage: wsx-host [--config FILE] [--listen HOST:PORT] [--log-level LEVEL]\n"
+                 "                [--log-format text|json]\n"
                  "       wsx-host --check-config | --list-plugins | --check-plugin PATH\n\n"
                  "Runs a WebSocket server whose extensions are loaded from plugins.\n\n"
               << described
@@ -350,7 +363,8 @@ int main(int argc, char** argv) {
   }
 
   std::mutex stderr_lock;
-  wsx::Logger logger(options.log_level.value_or(wsx::LogLevel::info), stderr_sink(stderr_lock));
+  wsx::Logger logger(options.log_level.value_or(wsx::LogLevel::info),
+                     stderr_sink(stderr_lock, options.log_json));
   try {
     return run(options, logger);
   } catch (const wsx::config::ConfigError& error) {

@@ -7,10 +7,14 @@
 
 #include "app/broadcast_app.hpp"
 #include "app/echo_app.hpp"
+#include "app/host_metrics.hpp"
 #include "app/proxy_route_from_config.hpp"
 #include "app/server_options_from_config.hpp"
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "metrics/prometheus_text.hpp"
+#include "metrics/status_json.hpp"
+#include "net/metrics_listener.hpp"
 #include "net/server.hpp"
 
 namespace wsx::app {
@@ -36,7 +40,7 @@ std::string plugin_summary(const loader::PluginSet& plugins) {
 // and the log level stays as it is (it may come from --log-level).
 ReloadResult reload_from(const config::Config& original,
                          const std::optional<config::ListenAddress>& listen_override,
-                         const Logger& logger) {
+                         const Logger& logger, HostMetrics& host_metrics) {
   ReloadResult result;
   try {
     config::Config fresh = config::load_config(original.file);
@@ -50,10 +54,11 @@ ReloadResult reload_from(const config::Config& original,
     if (after.address != before.address || after.port != before.port ||
         after.io_threads != before.io_threads || after.app != before.app ||
         after.subprotocols != before.subprotocols || after.proxy != before.proxy ||
-        after.tls.present != before.tls.present) {
+        after.tls.present != before.tls.present || after.metrics != before.metrics) {
       logger.warning(
-          "reload: address, port, io_threads, app, subprotocols, [server.proxy] and adding or "
-          "removing [server.tls] need a restart; keeping the running values");
+          "reload: address, port, io_threads, app, subprotocols, [server.proxy], "
+          "[server.metrics] and adding or removing [server.tls] need a restart; keeping the "
+          "running values");
     }
     // The certificate files are read again even when their paths did not
     // change: renewing a certificate in place is what SIGHUP is for.
@@ -67,10 +72,12 @@ ReloadResult reload_from(const config::Config& original,
     result.limits = server_limits_from_config(after.limits);
     result.summary = plugin_summary(plugins);
     result.ok = true;
+    host_metrics.plugins_loaded(plugins);
   } catch (const std::exception& error) {
     result.ok = false;
     result.error = error.what();
   }
+  host_metrics.reload_done(result.ok);
   return result;
 }
 
@@ -91,6 +98,8 @@ int run_host(const config::Config& config, loader::PluginSet plugins, Logger& lo
       return 1;
     }
   }
+  HostMetrics host_metrics;
+  host_metrics.plugins_loaded(plugins);
   Server server(options, plugins.server_factories(), logger);
   plugins = loader::PluginSet{};  // the server's factories keep what it needs
 
@@ -108,11 +117,40 @@ int run_host(const config::Config& config, loader::PluginSet plugins, Logger& lo
       break;
   }
   if (!config.file.empty()) {
-    server.enable_signal_handling([&config, &logger, listen_override] {
-      return reload_from(config, listen_override, logger);
+    server.enable_signal_handling([&config, &logger, listen_override, &host_metrics] {
+      return reload_from(config, listen_override, logger, host_metrics);
     });
   } else {
     server.enable_signal_handling({});
+  }
+
+  // Declared after the server, so it stops first; started first, so a
+  // readiness probe sees "not ready" rather than nothing while we bind.
+  std::optional<net::MetricsListener> metrics_listener;
+  if (config.server.metrics.present) {
+    metrics::MetricsSource source;
+    source.prometheus_text = [&server, &host_metrics] {
+      return metrics::render_prometheus(server.metrics_snapshot(),
+                                        host_metrics.report(server.stopping()));
+    };
+    source.status_json = [&server, &host_metrics] {
+      return metrics::render_status_json(server.metrics_snapshot(),
+                                         host_metrics.report(server.stopping()));
+    };
+    source.ready = [&server, &host_metrics] {
+      return host_metrics.report(server.stopping()).ready;
+    };
+    net::MetricsListenerOptions listen;
+    listen.address = config.server.metrics.host;
+    listen.port = config.server.metrics.port;
+    metrics_listener.emplace(listen, std::move(source), logger);
+    try {
+      metrics_listener->start();
+    } catch (const std::exception& error) {
+      logger.error("cannot listen on " + listen.address + ":" + std::to_string(listen.port) +
+                   " (server.metrics.listen): " + error.what());
+      return 1;
+    }
   }
 
   try {
@@ -122,6 +160,7 @@ int run_host(const config::Config& config, loader::PluginSet plugins, Logger& lo
                  std::to_string(config.server.port) + ": " + error.what());
     return 1;
   }
+  host_metrics.set_listening();
   server.run();
   logger.info("stopped");
   return 0;

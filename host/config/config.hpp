@@ -22,6 +22,19 @@ namespace wsx::config {
 // What the host does with the messages it receives (host/app).
 enum class App { echo, broadcast, proxy };
 
+// [server.metrics]: where the metrics listener (GET /metrics, /healthz,
+// /readyz, /status.json, /) listens. Off unless the table is there.
+struct Metrics {
+  bool present = false;
+  // Without brackets for IPv6 ("::1"); port 0 picks a free one.
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9102;
+  SourcePosition where;  // of the listen value
+  friend bool operator==(const Metrics& a, const Metrics& b) {
+    return a.present == b.present && a.host == b.host && a.port == b.port;
+  }
+};
+
 // Per-connection and server-wide resource limits. Sizes are bytes.
 struct Limits {
   // Largest message accepted after decoding (RFC 6455 section 10.4); a bigger
@@ -64,6 +77,8 @@ struct Server {
   Proxy proxy;
   // [server.tls]: wss:// when present.
   Tls tls;
+  // [server.metrics]: the metrics listener, off when absent.
+  Metrics metrics;
 };
 
 // One value of a [[plugin]] params table, with its TOML type kept: the host

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "key_suggestion.hpp"
+#include "listen_address.hpp"
 #include "units.hpp"
 #include "upstream_url.hpp"
 
@@ -24,8 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 2> kRootKeys{"server", "plugin"};
-constexpr std::array<std::string_view, 9> kServerKeys{
-    "address", "port", "io_threads", "app", "subprotocols", "log_level", "limits", "proxy", "tls"};
+constexpr std::array<std::string_view, 10> kServerKeys{
+    "address",   "port",   "io_threads", "app", "subprotocols",
+    "log_level", "limits", "proxy",      "tls", "metrics"};
+constexpr std::array<std::string_view, 1> kMetricsKeys{"listen"};
 constexpr std::array<std::string_view, 9> kLimitsKeys{
     "max_message_size", "max_frame_size",     "max_connections",
     "max_send_queue",   "max_buffered_input", "handshake_timeout",
@@ -306,6 +309,9 @@ class Reader {
     if (const toml::node* node = table.get("tls")) {
       read_tls(table_at(*node, "server.tls", "[server.tls]"), server.tls);
     }
+    if (const toml::node* node = table.get("metrics")) {
+      read_metrics(table_at(*node, "server.metrics", "[server.metrics]"), server.metrics);
+    }
     if (server.app == App::proxy && !server.proxy.present) {
       const toml::node* app = table.get("app");
       fail(app->source(),
@@ -320,6 +326,28 @@ class Reader {
     if (text.empty()) fail(node.source(), name + ": must not be empty; give a PEM file");
     where = at(node.source());
     return (base_dir_ / fs::path(text)).lexically_normal();
+  }
+
+  // [server.metrics]: the metrics listener is off unless this table names
+  // where it listens.
+  void read_metrics(const toml::table& table, Metrics& metrics) const {
+    check_keys(table, "server.metrics", kMetricsKeys);
+    const toml::node* node = table.get("listen");
+    if (node == nullptr) {
+      fail(table.source(),
+           "server.metrics: missing required key \"listen\", e.g.\n"
+           "  [server.metrics]\n  listen = \"127.0.0.1:9102\"");
+    }
+    const std::string text = string_at(*node, "server.metrics.listen", R"(e.g. "127.0.0.1:9102")");
+    const auto address = parse_listen_address(text);
+    if (!address) {
+      fail(node->source(),
+           "server.metrics.listen: " + in_quotes(text) + ": " + std::string(kListenHelp));
+    }
+    metrics.present = true;
+    metrics.host = address->host;
+    metrics.port = address->port;
+    metrics.where = at(node->source());
   }
 
   void read_tls(const toml::table& table, Tls& tls) const {

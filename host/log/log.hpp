@@ -105,4 +105,15 @@ class Logger {
 [[nodiscard]] std::string format_log_line(std::chrono::system_clock::time_point when,
                                           LogLevel level, std::string_view message);
 
+// The same line as one JSON object (RFC 8259) and a newline, for log
+// shippers (wsx-host --log-format json):
+//   {"time":"2026-11-22T10:00:00.123Z","level":"info","message":"close peer=...",
+//    "event":"close","peer":"127.0.0.1:5000","code":"1000",...}
+// "event" and the other fields are added when the message has the shape of
+// wsx's connection lines, a word then key=value pairs (values bare or
+// "quoted" with \" and \\ escapes, as net/log_fields.hpp writes them);
+// field values stay strings. "message" is always the whole text.
+[[nodiscard]] std::string format_log_line_json(std::chrono::system_clock::time_point when,
+                                               LogLevel level, std::string_view message);
+
 }  // namespace wsx

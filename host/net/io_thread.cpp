@@ -1,5 +1,7 @@
 #include "net/io_thread.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <exception>
 #include <string>
 #include <utility>
@@ -10,7 +12,8 @@
 namespace wsx::net {
 
 IoThread::IoThread(std::uint32_t index, std::uint32_t thread_count, std::chrono::milliseconds tick,
-                   std::shared_ptr<const ServerSettings> settings, const Logger& logger)
+                   std::shared_ptr<const ServerSettings> settings, const Logger& logger,
+                   metrics::TokenTable& tokens)
     : index_(index),
       logger_(logger),
       // Hint 1: exactly one thread runs this context, so Asio may skip
@@ -22,7 +25,9 @@ IoThread::IoThread(std::uint32_t index, std::uint32_t thread_count, std::chrono:
       wheel_(io_, tick),
       poller_(io_, *this, logger),
       settings_(std::move(settings)),
-      thread_count_(thread_count) {
+      thread_count_(thread_count),
+      tokens_(tokens),
+      metrics_(std::make_unique<metrics::ThreadMetrics>()) {
   poller_.start();
 }
 
@@ -40,8 +45,30 @@ const core::FactoryList& IoThread::factories() {
     for (const std::string& problem : binding.problems) logger_.warning(problem);
     factories_ = std::move(binding.factories);
     factories_bound_ = true;
+    token_slots_.clear();
+    for (const auto& factory : factories_)
+      token_slots_.emplace_back(factory->token, tokens_.slot_of(factory->token));
   }
   return factories_;
+}
+
+std::size_t IoThread::token_slot(std::string_view token) const noexcept {
+  for (const auto& [name, slot] : token_slots_) {
+    if (name.size() == token.size() &&
+        std::equal(name.begin(), name.end(), token.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return slot;
+  }
+  return 0;
+}
+
+void IoThread::refresh_gauges() noexcept {
+  std::uint64_t queued = 0;
+  sessions_.for_each([&](Session& session) { queued += session.queued_bytes(); });
+  metrics_->sockets_open.set(sessions_.size());
+  metrics_->send_queue_bytes.set(queued);
 }
 
 void IoThread::start_thread() {

@@ -18,10 +18,16 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/extensions/extension_chain.hpp"
 #include "log/log.hpp"
+#include "metrics/thread_metrics.hpp"
+#include "metrics/token_table.hpp"
 #include "net/readiness_poller.hpp"
 #include "net/server_settings.hpp"
 #include "net/slot_table.hpp"
@@ -40,9 +46,11 @@ class IoThread final : private ReadinessPoller::Sink {
 
   // `logger` reports exceptions that escape a handler (the loop goes on).
   // `thread_count`: how many I/O threads the server runs (told to plugins'
-  // per-thread contexts).
+  // per-thread contexts). `tokens`: the server's metrics labels for
+  // extension tokens (outlives the thread).
   IoThread(std::uint32_t index, std::uint32_t thread_count, std::chrono::milliseconds tick,
-           std::shared_ptr<const ServerSettings> settings, const Logger& logger);
+           std::shared_ptr<const ServerSettings> settings, const Logger& logger,
+           metrics::TokenTable& tokens);
   ~IoThread();
   IoThread(const IoThread&) = delete;
   IoThread& operator=(const IoThread&) = delete;
@@ -82,6 +90,17 @@ class IoThread final : private ReadinessPoller::Sink {
   // again, reusing the contexts of plugin instances that stayed.
   [[nodiscard]] const core::FactoryList& factories();
 
+  // This thread's counters (metrics/thread_metrics.hpp): written only here,
+  // read by the metrics reader from any thread.
+  [[nodiscard]] metrics::ThreadMetrics& metrics() noexcept { return *metrics_; }
+  [[nodiscard]] const metrics::ThreadMetrics& metrics() const noexcept { return *metrics_; }
+  // The metrics slot of an extension token (0, "other", for one no bound
+  // factory provides). A few string compares: for handshakes, not frames.
+  [[nodiscard]] std::size_t token_slot(std::string_view token) const noexcept;
+  // Stores the gauges only this thread can see (open sockets, queued
+  // bytes) into metrics(). Run on this thread.
+  void refresh_gauges() noexcept;
+
   // Runs the io_context on a new std::thread (threads 1..N-1) or on the
   // caller's thread (thread 0, from Server::run()).
   void start_thread();
@@ -111,6 +130,10 @@ class IoThread final : private ReadinessPoller::Sink {
   std::uint32_t thread_count_;
   core::FactoryList factories_;
   bool factories_bound_ = false;
+  metrics::TokenTable& tokens_;
+  // (token, slot) of every bound factory, filled when binding.
+  std::vector<std::pair<std::string, std::size_t>> token_slots_;
+  std::unique_ptr<metrics::ThreadMetrics> metrics_;
   // Declared last: sessions go first on destruction, while the io_context
   // and wheel they are registered with still exist.
   SlotTable<Session> sessions_;

@@ -32,6 +32,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +44,7 @@
 
 #include "core/extensions/extension_factory.hpp"
 #include "log/log.hpp"
+#include "metrics/metrics_snapshot.hpp"
 #include "net/connection_handle.hpp"
 #include "net/proxy_route.hpp"
 #include "net/server_handlers.hpp"
@@ -158,6 +161,17 @@ class Server {
 
   // Open sockets, including ones still in their handshake (any thread).
   [[nodiscard]] std::uint64_t connection_count() const noexcept;
+
+  // --- Metrics (any thread; net/server_metrics.cpp) ------------------------
+
+  // Every I/O thread's counters, summed. The gauges only a thread can see
+  // (its open sockets, their send queues) are refreshed on each running
+  // thread first, through post(); a thread that does not answer within
+  // `gauge_wait` contributes its last values (counters are always current).
+  [[nodiscard]] metrics::MetricsSnapshot metrics_snapshot(
+      std::chrono::milliseconds gauge_wait = std::chrono::milliseconds{200});
+  // True once stop() began (SIGTERM): the server is draining.
+  [[nodiscard]] bool stopping() const noexcept;
 
  private:
   void begin_stop();

@@ -13,7 +13,7 @@ ServerContext::ServerContext(const Logger& logger, std::uint32_t io_threads,
   const std::uint32_t count = io_threads == 0 ? 1 : io_threads;
   threads_.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i)
-    threads_.push_back(std::make_unique<IoThread>(i, count, tick, settings, logger));
+    threads_.push_back(std::make_unique<IoThread>(i, count, tick, settings, logger, tokens_));
 }
 
 ServerContext::~ServerContext() = default;

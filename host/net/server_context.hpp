@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "log/log.hpp"
+#include "metrics/token_table.hpp"
 #include "net/io_thread.hpp"
 #include "net/proxy_route.hpp"
 #include "net/server_handlers.hpp"
@@ -42,6 +43,8 @@ class ServerContext {
     return static_cast<std::uint32_t>(threads_.size());
   }
   [[nodiscard]] IoThread& thread(std::uint32_t index) noexcept { return *threads_[index]; }
+  // The extension tokens that label the metrics of every thread.
+  [[nodiscard]] const metrics::TokenTable& metric_tokens() const noexcept { return tokens_; }
   // The I/O thread the caller runs on, if it is one of ours.
   [[nodiscard]] IoThread* current_thread() noexcept;
 
@@ -101,6 +104,8 @@ class ServerContext {
 
  private:
   const Logger& logger_;
+  // Before threads_: each thread refers to it.
+  metrics::TokenTable tokens_;
   ServerHandlers handlers_;
   std::shared_ptr<const ProxyRoute> proxy_;
   std::vector<std::unique_ptr<IoThread>> threads_;

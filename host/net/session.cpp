@@ -132,6 +132,8 @@ void Session::on_readable() {
         handle_eof();
         return;
       }
+      bytes_in_ += n;
+      thread_.metrics().wire_bytes_received.add(n);
       last_input_tick_ = thread_.wheel().now_tick();
       ping_sent_ = false;
       if (shrunk_) {
@@ -276,6 +278,8 @@ void Session::refuse_plain_http() noexcept {
 }
 
 void Session::fail_tls(std::string_view reason) {
+  if (phase_ == SessionPhase::handshake)
+    thread_.metrics().count_handshake(metrics::HandshakeOutcome::tls_failed);
   // A client's problem (plain HTTP or garbage on the TLS port, a refused
   // certificate): counted at info, never a server error.
   server_.logger().write_lazy(
@@ -302,10 +306,20 @@ void Session::handle_eof() {
 // --- core::ConnectionHandler --------------------------------------------------
 
 void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payload) {
+  metrics::ThreadMetrics& metrics = thread_.metrics();
+  // One message in kLatencySampleEvery is timed through the application
+  // (its sends and their encoding included): reading the clock for every
+  // small message would cost more than the metrics may.
+  const bool timed =
+      (metrics.messages_received.get() & (metrics::ThreadMetrics::kLatencySampleEvery - 1)) == 0;
+  metrics.messages_received.add();
+  metrics.received_message_size.observe(payload.size(), metrics::kMessageSizeFirstBoundLog2);
   if (upstream_) {
     on_fragment(opcode, true, true, payload);
     return;
   }
+  const auto started =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   call_application("on_message", [&] {
     const ServerHandlers& handlers = server_.handlers();
     if (handlers.on_message_here) {
@@ -315,6 +329,13 @@ void Session::on_message(std::uint8_t opcode, std::span<const std::uint8_t> payl
       handlers.on_message(handle(), static_cast<MessageType>(opcode), payload);
     }
   });
+  if (timed) {
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    metrics.message_latency.observe(
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()),
+        metrics::kLatencyFirstBoundLog2);
+  }
 }
 
 void Session::on_fragment(std::uint8_t message_opcode, bool first, bool fin,

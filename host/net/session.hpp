@@ -37,6 +37,7 @@
 
 #include "core/connection/connection.hpp"
 #include "core/connection/connection_handler.hpp"
+#include "core/extensions/negotiation.hpp"
 #include "core/extensions/plugin_call_site.hpp"
 #include "net/connection_handle.hpp"
 #include "net/native_socket.hpp"
@@ -99,6 +100,8 @@ class Session final : public TimerEntry,
   void resume_upstream();
 
   [[nodiscard]] ConnectionHandle handle() const noexcept;
+  // Bytes waiting to be written (the send queue), for the metrics gauge.
+  [[nodiscard]] std::size_t queued_bytes() const noexcept { return pending_bytes(); }
   [[nodiscard]] bool is_open() const noexcept;
 
   // The application's operations (see wsx::Server for their contracts).
@@ -126,6 +129,8 @@ class Session final : public TimerEntry,
   void handle_handshake_bytes(std::span<const std::uint8_t> bytes);
   void accept_handshake(std::span<std::uint8_t> leftover);
   void reject_handshake(unsigned status, std::string_view reason, std::string response);
+  // Counts each offer of the negotiation trace by token and outcome.
+  void count_offers(std::span<const core::NegotiationTraceEntry> trace) noexcept;
   void handle_eof();
   // After a receive: charges the growth of the connection's incomplete
   // input to the server-wide max_buffered_input (or releases what shrank);
@@ -250,6 +255,10 @@ class Session final : public TimerEntry,
   boost::asio::ip::tcp::endpoint peer_;
   std::chrono::steady_clock::time_point opened_at_;
   Key key_;
+  // Bytes read from and written to the socket (TLS records included), for
+  // the close log line.
+  std::uint64_t bytes_in_ = 0;
+  std::uint64_t bytes_out_ = 0;
   // Wheel ticks: when the last byte arrived, and the deadline of the
   // current phase (handshake, our Close, lingering).
   std::uint32_t last_input_tick_ = 0;

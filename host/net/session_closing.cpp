@@ -147,6 +147,7 @@ void Session::deliver_close_notice() {
   log_close();
   const CloseRecord fallback{core::close_code::abnormal_closure, "connection lost"};
   const CloseRecord& record = close_record_ ? *close_record_ : fallback;
+  thread_.metrics().connections_closed[metrics::close_code_slot(record.code)].add();
   call_application("on_close", [&] {
     if (server_.handlers().on_close)
       server_.handlers().on_close(handle(), record.code, record.reason);
@@ -183,9 +184,15 @@ void Session::log_close() const {
         close_record_ ? close_record_->code : core::close_code::abnormal_closure;
     const std::string_view reason = close_record_ ? std::string_view(close_record_->reason)
                                                   : std::string_view("connection lost");
+    // Bytes on the wire (TLS records and the handshake included) and what
+    // was negotiated: what an operator needs to tell a chatty connection
+    // from a compressed one without the metrics endpoint.
+    const std::string extensions = connection_ ? connection_->extensions().header_value() : "";
     return "close peer=" + peer_text() + " code=" + std::to_string(code) +
            " reason=" + log_quoted(reason) +
-           " duration=" + duration_text(std::chrono::steady_clock::now() - opened_at_);
+           " duration=" + duration_text(std::chrono::steady_clock::now() - opened_at_) +
+           " bytes_in=" + std::to_string(bytes_in_) + " bytes_out=" + std::to_string(bytes_out_) +
+           " extensions=" + log_quoted(extensions);
   });
 }
 

@@ -35,6 +35,7 @@ void Session::handle_handshake_bytes(std::span<const std::uint8_t> bytes) {
                                                         thread_.factories(), settings.handshake);
   if (result.state == core::HandshakeState::need_more) return;
   log_negotiation_trace(server_.logger(), result.negotiation_trace);
+  count_offers(result.negotiation_trace);
   if (result.state == core::HandshakeState::rejected) {
     reject_handshake(result.status, result.reason, std::move(result.response));
     return;
@@ -57,6 +58,15 @@ void Session::open_connection(core::ServerHandshake& accepted, std::string respo
   hs.response = std::move(response);
   hs.written = 0;
   const ServerLimits& limits = thread_.settings()->limits;
+  metrics::ThreadMetrics& metrics = thread_.metrics();
+  metrics.count_handshake(metrics::HandshakeOutcome::switched);
+  metrics.connections_opened.add();
+  // Each extension counts its frames in this thread's meter for its token
+  // (set once here, so the frame path only follows a pointer).
+  for (std::size_t i = 0; i < accepted.extensions.size(); ++i) {
+    const std::string& token = accepted.extensions.extensions()[i].factory().token;
+    accepted.extensions.set_meter(i, &metrics.tokens[thread_.token_slot(token)].meter);
+  }
   connection_.emplace(core::Role::server, std::move(accepted.extensions),
                       core::ConnectionLimits{limits.max_message_size, limits.max_frame_size});
   connection_->share_chain_scratch(thread_.chain_scratch());
@@ -82,7 +92,21 @@ void Session::open_connection(core::ServerHandshake& accepted, std::string respo
   handle_input({reinterpret_cast<std::uint8_t*>(leftover.data()), leftover.size()});
 }
 
+void Session::count_offers(std::span<const core::NegotiationTraceEntry> trace) noexcept {
+  static_assert(static_cast<std::size_t>(core::OfferOutcome::no_factory) + 1 ==
+                metrics::kOfferOutcomes);
+  metrics::ThreadMetrics& metrics = thread_.metrics();
+  for (const core::NegotiationTraceEntry& entry : trace) {
+    // A token no plugin provides is the client's choice: "other", so that
+    // clients cannot grow the label set.
+    const std::size_t slot =
+        entry.outcome == core::OfferOutcome::no_factory ? 0 : thread_.token_slot(entry.token);
+    metrics.tokens[slot].offers[static_cast<std::size_t>(entry.outcome)].add();
+  }
+}
+
 void Session::reject_handshake(unsigned status, std::string_view reason, std::string response) {
+  thread_.metrics().count_handshake(metrics::outcome_of_status(status));
   server_.logger().write_lazy(LogLevel::warning, [&] {
     return "handshake rejected peer=" + peer_text() + " status=" + std::to_string(status) +
            " reason=" + log_quoted(reason);

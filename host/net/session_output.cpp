@@ -92,6 +92,8 @@ bool Session::flush_plain(int flags) {
     for (std::size_t i = 0; i < count; ++i) total += segments[i].size();
     boost::system::error_code error;
     const std::size_t n = socket_.send_gathered({segments.data(), count}, flags, error);
+    bytes_out_ += n;
+    thread_.metrics().wire_bytes_sent.add(n);
     if (error && !would_block(error)) {
       record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
       close_socket();
@@ -117,6 +119,8 @@ bool Session::flush_tls(int flags) {
     if (!records.empty()) {
       boost::system::error_code error;
       const std::size_t n = socket_.send(records, flags, error);
+      bytes_out_ += n;
+      thread_.metrics().wire_bytes_sent.add(n);
       if (error && !would_block(error)) {
         record_close(core::close_code::abnormal_closure, "write failed: " + error.message());
         close_socket();
@@ -204,6 +208,8 @@ SendResult Session::send(MessageType type, std::span<const std::uint8_t> payload
     flush();
     return SendResult::not_open;
   }
+  thread_.metrics().messages_sent.add();
+  thread_.metrics().sent_message_size.observe(payload.size(), metrics::kMessageSizeFirstBoundLog2);
   flush();
   return SendResult::sent;
 }
@@ -237,6 +243,7 @@ void Session::apply_back_pressure() {
 
 void Session::drop_slow_peer() {
   if (!is_open()) return;  // already closing: close_timeout bounds it
+  thread_.metrics().slow_reader_closes.add();
   server_.logger().write_lazy(LogLevel::warning, [&] {
     return "slow peer peer=" + peer_text() + " queued=" + std::to_string(pending_bytes()) +
            " limit=" + std::to_string(thread_.settings()->limits.max_send_queue) +

@@ -50,6 +50,7 @@ void Session::on_timer() {
           upstream_failed(UpstreamFailure::timed_out, 0, "the upstream did not answer in time");
           return;
         }
+        thread_.metrics().count_handshake(metrics::HandshakeOutcome::timeout);
         server_.logger().write_lazy(LogLevel::info,
                                     [&] { return "handshake timeout peer=" + peer_text(); });
         close_socket();

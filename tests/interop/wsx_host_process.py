@@ -65,10 +65,13 @@ class WsxHost:
         extra_server_toml="",
         config_dir=None,
         config_text=None,
+        extra_args=(),
     ):
         """`config_dir`: write wsx.toml there (relative paths in
         `extra_server_toml` resolve against it) instead of a new temp dir.
-        `config_text`: a whole config of the caller's, used as it is."""
+        `config_text`: a whole config of the caller's, used as it is.
+        `extra_args`: more wsx-host arguments (e.g. --log-format json)."""
+        self.extra_args = list(extra_args)
         self.host_bin = host_bin
         self.config_text = config_text or make_config(
             plugin_path, plugin_params, extra_server_toml=extra_server_toml
@@ -93,7 +96,7 @@ class WsxHost:
         with open(config_path, "w", encoding="utf-8") as config_file:
             config_file.write(self.config_text)
         self._process = subprocess.Popen(
-            [self.host_bin, "--config", config_path, "--listen", "127.0.0.1:0"],
+            [self.host_bin, "--config", config_path, "--listen", "127.0.0.1:0"] + self.extra_args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -1,5 +1,6 @@
 #include "core/extensions/extension_chain.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -29,7 +30,8 @@ Extension::~Extension() {
 Extension::Extension(Extension&& other) noexcept
     : factory_(std::move(other.factory_)),
       instance_(std::exchange(other.instance_, nullptr)),
-      params_(std::move(other.params_)) {}
+      params_(std::move(other.params_)),
+      meter_(other.meter_) {}
 
 Extension& Extension::operator=(Extension&& other) noexcept {
   if (this != &other) {
@@ -37,6 +39,7 @@ Extension& Extension::operator=(Extension&& other) noexcept {
     factory_ = std::move(other.factory_);
     instance_ = std::exchange(other.instance_, nullptr);
     params_ = std::move(other.params_);
+    meter_ = other.meter_;
   }
   return *this;
 }
@@ -96,10 +99,30 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
 
   const PluginCallScope call(extension.factory(),
                              direction == Direction::encode ? "encode" : "decode");
+  ExtensionMeter* const meter = extension.meter();
+  ExtensionDirectionMeter* const counts = meter == nullptr                 ? nullptr
+                                          : direction == Direction::encode ? &meter->encode
+                                                                           : &meter->decode;
+  // One frame in kTimingSampleEvery is timed: two clock reads per frame
+  // would cost more than the 2% the metrics may take from small messages.
+  const bool timed =
+      counts != nullptr && (counts->frames.get() & (ExtensionMeter::kTimingSampleEvery - 1)) == 0;
+  const auto started =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const wsx_status status =
       direction == Direction::encode
           ? encode_fn(extension.instance(), &in, &out, &error)
           : decode_fn(extension.instance(), &in, &out, max_payload_size, &error);
+  if (counts != nullptr) {
+    if (timed) {
+      const auto elapsed = std::chrono::steady_clock::now() - started;
+      counts->sampled_nanoseconds.add(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+      counts->samples.add();
+    }
+    counts->frames.add();
+    counts->bytes_in.add(frame.payload.size());
+  }
 
   // The status comes from foreign code, and a C plugin may return any int.
   // Read its bytes as an int: reading a C++ enum object that holds a value
@@ -134,6 +157,7 @@ std::optional<ChainError> run_one(Direction direction, const Extension& extensio
     frame.payload = scratch.bytes();
     rewrote = true;
   }
+  if (counts != nullptr) counts->bytes_out.add(frame.payload.size());
   // WSX_UNCHANGED: the payload is forwarded as is (no copy); header changes
   // apply in both cases.
   frame.opcode = out.opcode;
@@ -170,8 +194,10 @@ std::optional<ChainError> ExtensionChain::encode(FrameView& frame) {
   for (const Extension& extension : extensions_) {
     bool rewrote = false;
     if (auto error = run_one(Direction::encode, extension, frame, buffers.encode[next],
-                             buffers.error_message, 0, rewrote))
+                             buffers.error_message, 0, rewrote)) {
+      if (extension.meter() != nullptr) extension.meter()->count_error(error->close_code);
       return error;
+    }
     if (rewrote) next ^= 1;
   }
   return std::nullopt;
@@ -184,8 +210,10 @@ std::optional<ChainError> ExtensionChain::decode(FrameView& frame, std::uint64_t
   for (auto it = extensions_.rbegin(); it != extensions_.rend(); ++it) {
     bool rewrote = false;
     if (auto error = run_one(Direction::decode, *it, frame, buffers->decode[next],
-                             buffers->error_message, max_payload_size, rewrote))
+                             buffers->error_message, max_payload_size, rewrote)) {
+      if (it->meter() != nullptr) it->meter()->count_error(error->close_code);
       return error;
+    }
     if (rewrote) next ^= 1;
   }
   // RFC 6455 section 5.2: an RSV bit no extension gave meaning to fails the

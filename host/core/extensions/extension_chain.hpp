@@ -14,6 +14,7 @@
 
 #include "core/extensions/byte_buffer.hpp"
 #include "core/extensions/extension_factory.hpp"
+#include "core/extensions/extension_meter.hpp"
 #include "core/extensions/extension_params.hpp"
 
 namespace wsx::core {
@@ -51,11 +52,16 @@ class Extension {
   [[nodiscard]] void* instance() const noexcept { return instance_; }
   // Parameters of the accepted response (server) / response received (client).
   [[nodiscard]] const std::vector<ExtensionParam>& params() const noexcept { return params_; }
+  // Where this extension's frames are counted (its I/O thread's meter for
+  // its token); null: not counted. Not owned; outlives the extension.
+  [[nodiscard]] ExtensionMeter* meter() const noexcept { return meter_; }
+  void set_meter(ExtensionMeter* meter) noexcept { meter_ = meter; }
 
  private:
   std::shared_ptr<const ExtensionFactory> factory_;
   void* instance_ = nullptr;
   std::vector<ExtensionParam> params_;
+  ExtensionMeter* meter_ = nullptr;
 };
 
 // The buffers an extension chain writes into while it encodes or decodes
@@ -81,6 +87,10 @@ class ExtensionChain {
   ExtensionChain& operator=(ExtensionChain&&) noexcept = default;
 
   void add(Extension extension);
+  // Counts extension `index`'s frames in `meter` (see Extension::meter).
+  void set_meter(std::size_t index, ExtensionMeter* meter) noexcept {
+    extensions_[index].set_meter(meter);
+  }
 
   [[nodiscard]] bool empty() const noexcept { return extensions_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return extensions_.size(); }

@@ -83,6 +83,31 @@ TEST(LogTest, FormatsUtcTimestampWithMillisecondsAndPaddedLevel) {
             "2026-11-22T10:00:00.128Z DEBUG d\n");
 }
 
+TEST(LogTest, JsonLinesCarryTheMessageAndItsKeyValueFields) {
+  using namespace std::chrono;
+  const sys_days day = year{2026} / November / 22;
+  const auto when = system_clock::time_point(day + hours{10} + milliseconds{123});
+  EXPECT_EQ(
+      format_log_line_json(
+          when, LogLevel::info,
+          R"(close peer=127.0.0.1:5000 code=1000 reason="say \"bye\"" bytes_in=12)"),
+      R"({"time":"2026-11-22T10:00:00.123Z","level":"info",)"
+      R"("message":"close peer=127.0.0.1:5000 code=1000 reason=\"say \\\"bye\\\"\" bytes_in=12",)"
+      R"("event":"close","peer":"127.0.0.1:5000","code":"1000","reason":"say \"bye\"",)"
+      R"("bytes_in":"12"})"
+      "\n");
+  // Not of the key=value shape: the message alone, control bytes escaped.
+  EXPECT_EQ(format_log_line_json(when, LogLevel::warning, "listening on 1.2.3.4:5 (x)\t\x01"),
+            R"({"time":"2026-11-22T10:00:00.123Z","level":"warning",)"
+            R"("message":"listening on 1.2.3.4:5 (x)\u0009\u0001"})"
+            "\n");
+  // A field named like a top-level key does not replace it.
+  EXPECT_EQ(format_log_line_json(when, LogLevel::error, "oops level=x"),
+            R"({"time":"2026-11-22T10:00:00.123Z","level":"error","message":"oops level=x",)"
+            R"("event":"oops","field_level":"x"})"
+            "\n");
+}
+
 TEST(LogTest, ConcurrentWritersEachDeliverWholeLines) {
   test::RecordingLog log;
   constexpr int kThreads = 4;
