@@ -263,6 +263,11 @@ long long heap_in_use() {
 }
 
 TEST(Bzip2Memory, WorkAreasLiveOnlyWhileAMessageIsInFlight) {
+#ifdef WSX_SANITIZED
+  // The release build runs this; under ASan mallinfo2() reads glibc's
+  // counters, which ASan's own allocator never moves.
+  GTEST_SKIP() << "mallinfo2() does not see AddressSanitizer's allocator";
+#endif
   const Bytes message = words(2u << 20);
   for (const auto& [level, low_mb, high_mb] : {std::tuple{9, 7.0, 8.2}, std::tuple{1, 1.0, 1.6}}) {
     const wt::Plugin plugin = load({{"compress_level", level}});
